@@ -1,0 +1,56 @@
+#pragma once
+// Calibrated busy-work delays: the critical section and think time of the
+// benchmarks (DESIGN.md, "The hot loop"). A loop of dependent arithmetic, not
+// clock polling: polling puts a clock read (and on some systems a syscall) in
+// the measured loop and makes the delay's cost depend on the timer. The loop
+// touches no memory, so it adds no cache traffic to the primitive under test;
+// its duration scales with core frequency, which is why the achieved duration
+// is measured (measure_ns) and reported beside the requested one.
+#include <cstdint>
+
+namespace contend {
+
+// Runs n dependent decrements. The empty asm claims to read and rewrite the
+// counter each iteration, so the compiler can neither compute the trip count,
+// delete the loop nor vectorise it; having no "memory" clobber and a register
+// operand, it emits no instruction and no memory access. One iteration is
+// about one cycle (the decrement's latency), a fine enough grain for ns
+// delays. n == 0 is one compare and a not-taken branch.
+inline void spin_iterations(std::uint64_t n) noexcept {
+    while (n != 0) {
+        --n;
+        asm volatile("" : "+r"(n));
+    }
+}
+
+class BusyWork {
+  public:
+    // Uncalibrated: one iteration per ns, only for tests and placeholders.
+    BusyWork() = default;
+    // From a rate measured elsewhere (e.g. by the parent process, so every
+    // isolated case uses the same calibration). Non-positive rates become 1.
+    explicit BusyWork(double iterations_per_ns) noexcept
+        : iterations_per_ns_(iterations_per_ns > 0 ? iterations_per_ns : 1.0) {}
+
+    // ~20 ms. Doubles n until one run lasts ~1 ms (which also lets the core
+    // reach its working frequency), rescales n to ~2 ms, times several runs
+    // of it and keeps the fastest: preemption and interrupts only ever add time, so the
+    // minimum is the best estimate of the undisturbed rate.
+    static BusyWork calibrate();
+
+    // Iterations for a delay of `ns`, rounded to nearest; 0 for ns <= 0 (or
+    // NaN), saturating at UINT64_MAX. Non-decreasing in ns.
+    std::uint64_t iterations_for(double ns) const noexcept;
+    double iterations_per_ns() const noexcept { return iterations_per_ns_; }
+
+    // Median achieved duration in ns of one spin_iterations(iterations) call.
+    // Each trial times a batch of back-to-back calls (≥ ~20 µs) with
+    // steady_clock, so the clock's own cost is amortised away even for tiny
+    // delays; the median of `trials` batches discards preempted ones.
+    double measure_ns(std::uint64_t iterations, int trials = 51) const;
+
+  private:
+    double iterations_per_ns_ = 1.0;
+};
+
+}  // namespace contend

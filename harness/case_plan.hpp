@@ -1,0 +1,33 @@
+#pragma once
+// Turns what the user asked for (scenarios or suites, primitives, value lists
+// per parameter) into the ordered list of cases: the cartesian product.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/registry.hpp"
+
+namespace contend {
+
+struct PlanRequest {
+    std::vector<std::string> targets;                    // scenario or suite names
+    std::vector<std::string> primitives;                 // empty: every non-control one
+    std::map<std::string, std::string> values;           // parameter name -> value list text
+    std::map<std::string, std::string> scenario_values;  // "scenario.param" -> text (presets)
+};
+
+struct PlannedCase {
+    const ScenarioInfo* scenario = nullptr;
+    const PrimitiveInfo* primitive = nullptr;
+    ParamPoint params;
+    int threads = 1;
+    std::string name;  // scenario/primitive/param:value/...
+};
+
+// Throws UsageError (naming the argument) for unknown scenarios, primitives,
+// parameters, and bad values.
+std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req);
+
+std::string case_name(const ScenarioInfo& s, const std::string& primitive, const ParamPoint& p);
+
+}  // namespace contend

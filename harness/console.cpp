@@ -1,0 +1,83 @@
+#include "harness/console.hpp"
+
+#include <cstdio>
+
+namespace contend {
+namespace {
+
+std::string fmt_seconds(double s) {
+    char buf[32];
+    const int total = static_cast<int>(s + 0.5);
+    std::snprintf(buf, sizeof buf, "%d:%02d", total / 60, total % 60);
+    return buf;
+}
+
+std::string fmt_rate(const std::optional<double>& v) {
+    if (!v) return "-";
+    char buf[32];
+    if (*v >= 1e6)
+        std::snprintf(buf, sizeof buf, "%.2f M/s", *v / 1e6);
+    else if (*v >= 1e3)
+        std::snprintf(buf, sizeof buf, "%.1f k/s", *v / 1e3);
+    else
+        std::snprintf(buf, sizeof buf, "%.0f /s", *v);
+    return buf;
+}
+
+std::string fmt(const std::optional<double>& v, const char* f) {
+    if (!v) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, f, *v);
+    return buf;
+}
+
+}  // namespace
+
+Progress::Progress(std::size_t total, bool enabled) : total_(total), enabled_(enabled) {}
+
+void Progress::start_case(std::size_t index, const std::string& name, double expected_s) {
+    if (!enabled_) return;
+    // ETA: measured seconds per case so far, or the plan's estimate at first.
+    const double per_case = done_ ? done_s_ / static_cast<double>(done_) : expected_s;
+    const double eta = per_case * static_cast<double>(total_ - index);
+    std::fprintf(stderr, "\r\033[K[%zu/%zu] ETA %s  %s", index + 1, total_,
+                 fmt_seconds(eta).c_str(), name.c_str());
+    std::fflush(stderr);
+}
+
+void Progress::finish_case(double wall_s) {
+    done_s_ += wall_s;
+    ++done_;
+}
+
+void Progress::clear() {
+    if (enabled_) std::fprintf(stderr, "\r\033[K");
+}
+
+void print_summary(const std::vector<SummaryRow>& rows, const std::string& output_path) {
+    std::size_t width = 4;
+    for (const auto& r : rows) width = std::max(width, r.name.size());
+    std::printf("%-*s  %-8s %12s %6s %11s %6s\n", static_cast<int>(width), "case", "status",
+                "throughput", "jain", "p99 wait", "cv");
+    int bad = 0, unstable = 0;
+    for (const auto& r : rows) {
+        bad += r.status != "ok";
+        unstable += r.summary.unstable;
+        std::printf("%-*s  %-8s %12s %6s %11s %6s%s\n", static_cast<int>(width), r.name.c_str(),
+                    r.status.c_str(), fmt_rate(r.summary.median_items_per_second).c_str(),
+                    fmt(r.summary.median_jain, "%.3f").c_str(),
+                    fmt(r.summary.median_p99_ns, "%.0f ns").c_str(),
+                    fmt(r.summary.throughput_cv ? std::optional(*r.summary.throughput_cv * 100)
+                                                : std::nullopt,
+                        "%.1f%%")
+                        .c_str(),
+                    r.summary.unstable ? "  unstable" : "");
+    }
+    for (const auto& r : rows)
+        if (r.status != "ok")
+            std::printf("%s: %s: %s\n", r.status.c_str(), r.name.c_str(), r.summary.detail.c_str());
+    std::printf("%zu cases, %d not ok, %d unstable (throughput cv above threshold). Results: %s\n",
+                rows.size(), bad, unstable, output_path.c_str());
+}
+
+}  // namespace contend

@@ -1,0 +1,66 @@
+#pragma once
+// A cheap timestamp for per-operation latency (DESIGN.md, "The hot loop"):
+// steady_clock::now() costs 20-50 ns through the vDSO, often more than the
+// operation being timed, so the hot loop reads the CPU's counter directly and
+// converts ticks to ns afterwards with calibrate().
+#include <chrono>
+#include <cstdint>
+
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
+namespace contend::cycle_clock {
+
+// x86-64: plain RDTSC, no LFENCE/RDTSCP. RDTSC is not serialising, so the read
+// may drift a few tens of cycles relative to the instructions around it; a
+// fence would pin it but roughly doubles the cost and itself perturbs the
+// pipeline of the code under test. That drift is of the order of the timer
+// overhead calibrate() reports, below the histogram's 3 % bucket width for
+// anything but the very cheapest operations, and irrelevant for the tails
+// (p99 and beyond) that contention produces. Ticks are only meaningful as
+// time on an invariant TSC (see invariant()).
+// AArch64: CNTVCT_EL0 without ISB, for the same trade-off; it usually ticks at
+// a fixed 1-100 MHz, so its resolution is coarse and reported via calibrate().
+// Elsewhere: steady_clock in ns, correct but expensive.
+inline std::uint64_t now() noexcept {
+#if defined(__x86_64__)
+    return __rdtsc();
+#elif defined(__aarch64__)
+    std::uint64_t v;
+    asm volatile("mrs %0, cntvct_el0" : "=r"(v));
+    return v;
+#else
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::steady_clock::now().time_since_epoch())
+                                          .count());
+#endif
+}
+
+// "tsc", "cntvct" or "steady_clock": recorded with every result.
+const char* source() noexcept;
+
+// Whether ticks advance at a constant rate regardless of frequency scaling and
+// sleep states (CPUID invariant-TSC flag on x86-64; architecturally true for
+// the AArch64 generic timer and steady_clock). When false, latencies converted
+// with ticks_per_ns are suspect and the harness should warn.
+bool invariant() noexcept;
+
+struct Calibration {
+    double ticks_per_ns = 1;
+    // Cost of one now() as seen by a back-to-back pair: the floor under every
+    // latency measured with it, reported beside the latencies.
+    double overhead_ns_min = 0;
+    double overhead_ns_median = 0;
+
+    double to_ns(std::uint64_t ticks) const noexcept {
+        return static_cast<double>(ticks) / ticks_per_ns;
+    }
+};
+
+// ticks_per_ns is measured against steady_clock over `window` (spinning, so
+// the core stays busy as it will be during a run); overhead from many
+// back-to-back now() pairs converted to ns. Takes about `window`.
+Calibration calibrate(std::chrono::nanoseconds window = std::chrono::milliseconds(20));
+
+}  // namespace contend::cycle_clock

@@ -1,0 +1,29 @@
+#pragma once
+// Runs one case's repetitions in a child process under a watchdog, so a case
+// that hangs or crashes costs only itself. The child streams each finished
+// sample to the parent as one JSON line; whatever arrived before a timeout or
+// crash is kept.
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace contend {
+
+struct CaseOutcome {
+    std::string status = "ok";  // ok | timeout | crashed (invalid is decided from samples)
+    std::string detail;         // one line, empty when ok
+    std::optional<std::string> signal;
+    std::vector<nlohmann::json> samples;
+};
+
+// emit(sample_json) is called by `work` once per finished repetition.
+using CaseWork = std::function<void(const std::function<void(const nlohmann::json&)>& emit)>;
+
+CaseOutcome run_in_child(const CaseWork& work, std::chrono::milliseconds timeout);
+CaseOutcome run_in_process(const CaseWork& work);
+
+}  // namespace contend

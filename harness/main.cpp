@@ -1,0 +1,185 @@
+// contend — one binary, subcommands: list, run, micro, env.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "harness/environment.hpp"
+#include "harness/list_command.hpp"
+#include "harness/params.hpp"
+#include "harness/registry.hpp"
+#include "harness/runner.hpp"
+#include "suites/micro/micro_suite.hpp"
+
+namespace po = boost::program_options;
+using namespace contend;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: contend <command> [options]\n"
+    "commands:\n"
+    "  list [--json] [--all]      suites, scenarios (with parameters) and primitives\n"
+    "  run [SCENARIO|SUITE...]    run cases and write a JSON result (contend run --help)\n"
+    "  micro [benchmark flags]    uncontended single-operation costs (Google Benchmark)\n"
+    "  env [--json]               the environment record and its warnings\n"
+    "  --version                  print the version\n";
+
+bool test_primitives_enabled() {
+    const char* v = std::getenv("CONTEND_TEST_PRIMITIVES");
+    return v && std::string(v) == "1";
+}
+
+// Splits "a,b" values given once or several times into one list.
+std::vector<std::string> flatten_list(const std::vector<std::string>& given) {
+    std::vector<std::string> out;
+    for (const auto& g : given) {
+        std::size_t start = 0;
+        while (true) {
+            auto pos = g.find(',', start);
+            auto item = g.substr(start, pos - start);
+            if (item.empty())
+                throw UsageError("--primitive: malformed list '" + g + "' (empty item)");
+            out.push_back(item);
+            if (pos == std::string::npos) break;
+            start = pos + 1;
+        }
+    }
+    return out;
+}
+
+int cmd_run(const Registry& reg, const std::vector<std::string>& args,
+            const std::vector<std::string>& full_command_line) {
+    po::options_description desc(
+        "contend run [SCENARIO|SUITE...] [options]\n"
+        "Runs the cartesian product of the chosen scenarios, primitives and parameter values.\n"
+        "Value lists: 1,2,4 | 1..16 | 1..16:x2 | 0..1000:+250; ns parameters take units (2us).\n"
+        "options");
+    std::string threads, duration, warmup, timeout;
+    std::vector<std::string> sets, prims;
+    RunOptions o;
+    desc.add_options()("help,h", "this help")("threads,t", po::value(&threads),
+                                              "thread counts (default: 1..2*CPUs:x2)")(
+        "set,s", po::value(&sets)->composing(),
+        "NAME=LIST for any scenario parameter (repeatable)")(
+        "primitive,p", po::value(&prims)->composing(),
+        "primitives, comma-separated (default: every non-control one)")(
+        "duration,d", po::value(&duration), "measured window per repetition, e.g. 250ms")(
+        "warmup,w", po::value(&warmup), "warm-up before each window, e.g. 20ms")(
+        "repetitions,r", po::value(&o.repetitions), "repetitions per case (preset default: 5)")(
+        "pin", po::value(&o.pin)->default_value("none"), "none|compact|scatter|CPU list")(
+        "output,o", po::value(&o.output), "result file (default results/local/<host>-<UTC>.json)")(
+        "preset", po::value(&o.preset)->default_value("default"), "quick|default|full")(
+        "isolate", po::value<std::string>()->default_value("process"),
+        "process (each case in a child under a watchdog) | none")(
+        "sample-every", po::value(&o.sample_every)->default_value(1),
+        "time 1 in N operations for latency")(
+        "case-timeout", po::value(&timeout),
+        "watchdog limit per case (default: 3x expected + 10s)")(
+        "cv-threshold", po::value(&o.cv_threshold)->default_value(0.10),
+        "flag a case unstable above this throughput CV")("quiet,q", "no progress or summary");
+    po::options_description hidden;
+    hidden.add_options()("target", po::value<std::vector<std::string>>()->composing());
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add("target", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << desc << "\n";
+        return 0;
+    }
+    if (vm.count("target")) o.targets = vm["target"].as<std::vector<std::string>>();
+    if (!threads.empty()) o.values["threads"] = threads;
+    for (const auto& s : sets) {
+        auto eq = s.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == s.size())
+            throw UsageError("--set: '" + s +
+                             "' is malformed (allowed: NAME=LIST, e.g. cs_ns=0,100)");
+        const auto name = s.substr(0, eq);
+        if (name == "threads") throw UsageError("--set: use --threads for the thread counts");
+        o.values[name] = s.substr(eq + 1);
+    }
+    o.primitives = flatten_list(prims);
+    if (!duration.empty()) o.duration_ns = parse_duration_ns(duration, "--duration");
+    if (!warmup.empty()) o.warmup_ns = parse_duration_ns(warmup, "--warmup");
+    if (!timeout.empty()) o.case_timeout_ns = parse_duration_ns(timeout, "--case-timeout");
+    const auto iso = vm["isolate"].as<std::string>();
+    if (iso != "process" && iso != "none")
+        throw UsageError("--isolate: '" + iso + "' is not allowed (allowed: process, none)");
+    o.isolate = iso == "process";
+    if (o.sample_every < 1) throw UsageError("--sample-every: must be at least 1");
+    if (!(o.cv_threshold > 0)) throw UsageError("--cv-threshold: must be above 0 (e.g. 0.1)");
+    o.quiet = vm.count("quiet") > 0;
+    o.command_line = full_command_line;
+    return run_command(reg, o);
+}
+
+int cmd_env(const std::vector<std::string>& args) {
+    bool json = false;
+    for (const auto& a : args) {
+        if (a == "--json")
+            json = true;
+        else
+            throw UsageError("env: unknown argument '" + a + "' (allowed: --json)");
+    }
+    auto ctx = environment_context();
+    ctx["warnings"] = environment_warnings(0);
+    if (json) {
+        std::cout << ctx.dump(2) << "\n";
+        return 0;
+    }
+    for (const auto& [k, v] : ctx.items())
+        if (k != "warnings")
+            std::cout << k << ": " << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
+    for (const auto& w : ctx["warnings"]) std::cout << "warning: " << w.get<std::string>() << "\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    std::vector<std::string> full(argv, argv + argc);
+    if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+        std::fputs(kUsage, args.empty() ? stderr : stdout);
+        return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version") {
+        std::printf("contend %s (%s)\n", BuildInfo::version(),
+                    BuildInfo::git_revision()[0] ? BuildInfo::git_revision() : "unknown revision");
+        return 0;
+    }
+    const std::string cmd = args[0];
+    args.erase(args.begin());
+    try {
+        if (cmd == "micro") {
+            std::vector<char*> margv{argv[0]};
+            for (int i = 2; i < argc; ++i) margv.push_back(argv[i]);
+            int margc = static_cast<int>(margv.size());
+            return run_micro_suite(margc, margv.data());
+        }
+        Registry reg;
+        register_all(reg, test_primitives_enabled());
+        if (cmd == "list") return list_command(reg, args);
+        if (cmd == "run") return cmd_run(reg, args, full);
+        if (cmd == "env") return cmd_env(args);
+        throw UsageError("command: '" + cmd +
+                         "' is not a command (allowed: list, run, micro, env)");
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "contend: error: %s\n", e.what());
+        return 2;
+    } catch (const po::error& e) {
+        std::fprintf(stderr, "contend %s: error: %s (see contend %s --help)\n", cmd.c_str(),
+                     e.what(), cmd.c_str());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "contend: fatal: %s\n", e.what());
+        return 3;
+    }
+}

@@ -1,0 +1,24 @@
+#pragma once
+// What the harness knows about one primitive under test: identity, declared
+// properties and memory footprint. Suites fill it in; the harness never names
+// a primitive itself.
+#include <cstddef>
+#include <string>
+
+namespace contend {
+
+struct PrimitiveInfo {
+    std::string name;              // stable, used in case names: "mcs"
+    std::string family;            // "spinlock", "blocking", "rwlock", "control", "test"
+    std::string description;       // one line: algorithm and source
+    bool fair = false;             // FIFO (or bounded-bypass) admission promised
+    bool blocking = false;         // waiters may sleep in the kernel
+    bool spins = false;            // waiters spin; honours the `relax` parameter
+    bool mutual_exclusion = true;  // false only for the `none` control
+    bool control = false;          // never part of a default run
+    bool test_only = false;        // registered only for the test suite
+    std::size_t size_bytes = 0;    // sizeof the primitive
+    std::size_t align_bytes = 0;   // alignof the primitive
+};
+
+}  // namespace contend

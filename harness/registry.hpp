@@ -1,0 +1,82 @@
+#pragma once
+// The catalogue of suites, scenarios and primitives. Suites fill it through
+// an explicit call (register_locks(Registry&)); the harness only looks things
+// up by name. A binding is one scenario × one primitive: a function that runs
+// one repetition of a case. Type erasure stops here, at case granularity; the
+// measured loop inside is a template over the primitive.
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/params.hpp"
+#include "harness/primitive_info.hpp"
+#include "harness/sample.hpp"
+
+namespace contend {
+
+class BusyWork;
+namespace cycle_clock {
+struct Calibration;
+}
+
+// Everything one repetition of a case needs to know.
+struct CaseConfig {
+    std::string scenario;
+    const PrimitiveInfo* primitive = nullptr;
+    ParamPoint params;  // every parameter of the scenario, threads included
+    int threads = 1;
+    std::int64_t warmup_ns = 0, duration_ns = 0;
+    std::vector<int> thread_cpus;  // CPU per thread; empty = unpinned
+    std::uint32_t sample_every = 1;
+    int repetition = 0;
+    const BusyWork* busy = nullptr;
+    const cycle_clock::Calibration* clock = nullptr;
+};
+
+using CaseRunner = std::function<Sample(const CaseConfig&)>;
+
+struct ScenarioInfo {
+    std::string name;  // "locks.contention"
+    std::string suite;
+    std::string doc;
+    std::vector<ParamSpec> params;        // "threads" first
+    std::vector<std::string> primitives;  // in registration order
+    std::map<std::string, CaseRunner> runners;
+
+    const ParamSpec* param(const std::string& n) const;
+};
+
+struct SuiteInfo {
+    std::string name, doc;
+    std::vector<std::string> scenarios;
+};
+
+class Registry {
+  public:
+    void add_suite(std::string name, std::string doc);
+    ScenarioInfo& add_scenario(ScenarioInfo s);
+    // Registers the primitive once (its info must agree across scenarios).
+    const PrimitiveInfo& add_primitive(const PrimitiveInfo& p);
+    void bind(const std::string& scenario, const std::string& primitive, CaseRunner run);
+
+    const std::vector<SuiteInfo>& suites() const { return suites_; }
+    const std::deque<ScenarioInfo>& scenarios() const { return scenarios_; }
+    const ScenarioInfo* scenario(const std::string& name) const;
+    const SuiteInfo* suite(const std::string& name) const;
+    const PrimitiveInfo* primitive(const std::string& name) const;
+    const std::deque<PrimitiveInfo>& primitives() const { return primitives_; }
+
+  private:
+    std::vector<SuiteInfo> suites_;
+    std::deque<ScenarioInfo> scenarios_;  // deque: CaseConfig keeps pointers
+    std::deque<PrimitiveInfo> primitives_;
+};
+
+// Every suite of the build, in a fixed order. With `with_test_primitives`,
+// also the primitives that exist only to test the harness (one that never
+// releases, one that crashes).
+void register_all(Registry& r, bool with_test_primitives);
+
+}  // namespace contend

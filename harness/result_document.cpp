@@ -1,0 +1,213 @@
+#include "harness/result_document.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "harness/params.hpp"
+#include "harness/sample.hpp"
+#include "harness/stats.hpp"
+
+namespace contend {
+namespace {
+
+nlohmann::json params_json(const ParamPoint& p) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [name, v] : p.values()) {
+        if (auto* i = std::get_if<std::int64_t>(&v))
+            j[name] = *i;
+        else
+            j[name] = std::get<std::string>(v);
+    }
+    return j;
+}
+
+std::optional<double> number(const nlohmann::json& j) {
+    if (j.is_number()) return j.get<double>();
+    return std::nullopt;
+}
+
+// The value of one aggregate over the samples' values of a figure.
+nlohmann::json aggregate_value(const Summary& s, const std::string& which) {
+    if (s.n == 0) return nullptr;
+    if (which == "median") return finite_or_null(s.median);
+    if (which == "mean") return finite_or_null(s.mean);
+    if (which == "stddev") return finite_or_null(s.stddev);
+    if (which == "min") return finite_or_null(s.min);
+    if (which == "max") return finite_or_null(s.max);
+    return s.cv ? finite_or_null(*s.cv) : nlohmann::json(nullptr);  // cv
+}
+
+Summary summarize_field(const std::vector<nlohmann::json>& rows,
+                        const std::function<const nlohmann::json*(const nlohmann::json&)>& get) {
+    std::vector<double> v;
+    for (const auto& r : rows)
+        if (const auto* x = get(r); x && x->is_number()) v.push_back(x->get<double>());
+    return summarize(v);
+}
+
+}  // namespace
+
+ResultDocument::ResultDocument(nlohmann::json context, double cv_threshold)
+    : cv_threshold_(cv_threshold) {
+    doc_["context"] = std::move(context);
+    doc_["cases"] = nlohmann::json::array();
+    doc_["benchmarks"] = nlohmann::json::array();
+}
+
+CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repetitions,
+                                     CaseOutcome outcome, double wall_seconds) {
+    CaseSummary summary;
+    summary.status = outcome.status;
+    summary.detail = outcome.detail;
+    if (summary.status == "ok")
+        for (const auto& s : outcome.samples)
+            if (!s["validation"]["ok"].get<bool>()) {
+                summary.status = "invalid";
+                summary.detail = s["validation"]["detail"].is_string()
+                                     ? s["validation"]["detail"].get<std::string>()
+                                     : "validation failed";
+                break;
+            }
+
+    const nlohmann::json params = params_json(c.params);
+    auto identity = [&](nlohmann::json row) {
+        row["name"] = row.value("name", c.name);
+        row["run_name"] = c.name;
+        row["family_index"] = index;
+        row["per_family_instance_index"] = 0;
+        row["repetitions"] = repetitions;
+        row["threads"] = c.threads;
+        row["suite"] = c.scenario->suite;
+        row["scenario"] = c.scenario->name;
+        row["primitive"] = c.primitive->name;
+        row["params"] = params;
+        row["status"] = summary.status;
+        return row;
+    };
+
+    std::vector<nlohmann::json> rows;
+    for (std::size_t i = 0; i < outcome.samples.size(); ++i) {
+        nlohmann::json row = identity(outcome.samples[i]);
+        row["run_type"] = "iteration";
+        row["repetition_index"] = i;
+        rows.push_back(row);
+        doc_["benchmarks"].push_back(std::move(row));
+    }
+
+    if (!rows.empty()) {
+        // Which figures to aggregate: the top-level times and every numeric metric.
+        std::vector<std::string> metric_names;
+        for (const auto& [k, v] : rows.front()["metrics"].items())
+            if (v.is_number() || v.is_null()) metric_names.push_back(k);
+        auto top = [](const char* key) {
+            return [key](const nlohmann::json& r) -> const nlohmann::json* {
+                return r.contains(key) ? &r[key] : nullptr;
+            };
+        };
+        const Summary real = summarize_field(rows, top("real_time"));
+        const Summary cpu = summarize_field(rows, top("cpu_time"));
+        const Summary ips = summarize_field(rows, top("items_per_second"));
+        const Summary iters = summarize_field(rows, top("iterations"));
+        std::map<std::string, Summary> metric_summaries;
+        for (const auto& m : metric_names)
+            metric_summaries[m] = summarize_field(rows, [&](const nlohmann::json& r) {
+                return r["metrics"].contains(m) ? &r["metrics"][m] : nullptr;
+            });
+        for (const char* which : {"mean", "median", "stddev", "cv", "min", "max"}) {
+            nlohmann::json row{
+                {"name", c.name + "_" + which},
+                {"run_type", "aggregate"},
+                {"aggregate_name", which},
+                {"aggregate_unit", std::string(which) == "cv" ? "percentage" : "time"},
+                {"iterations", aggregate_value(iters, which)},
+                {"real_time", aggregate_value(real, which)},
+                {"cpu_time", aggregate_value(cpu, which)},
+                {"time_unit", "ns"},
+                {"items_per_second", aggregate_value(ips, which)}};
+            nlohmann::json metrics = nlohmann::json::object();
+            for (const auto& [m, s] : metric_summaries) metrics[m] = aggregate_value(s, which);
+            row["metrics"] = std::move(metrics);
+            row = identity(std::move(row));
+            // compare.py reads real_time and cpu_time of every row as numbers.
+            if (row["real_time"].is_null() || row["cpu_time"].is_null()) continue;
+            doc_["benchmarks"].push_back(std::move(row));
+        }
+        summary.median_items_per_second = ips.n ? std::optional(ips.median) : std::nullopt;
+        summary.throughput_cv = ips.cv;
+        summary.unstable = ips.cv && *ips.cv > cv_threshold_;
+        std::vector<double> jain, p99;
+        for (const auto& r : rows) {
+            if (auto v = number(r["metrics"]["jain_index"])) jain.push_back(*v);
+            if (!r["latency"].empty())
+                if (auto v = number(r["latency"].begin().value()["p99"])) p99.push_back(*v);
+        }
+        if (!jain.empty()) summary.median_jain = summarize(jain).median;
+        if (!p99.empty()) summary.median_p99_ns = summarize(p99).median;
+    }
+
+    doc_["cases"].push_back({
+        {"name", c.name},
+        {"scenario", c.scenario->name},
+        {"primitive", c.primitive->name},
+        {"params", params},
+        {"status", summary.status},
+        {"detail",
+         summary.detail.empty() ? nlohmann::json(nullptr) : nlohmann::json(summary.detail)},
+        {"signal", outcome.signal ? nlohmann::json(*outcome.signal) : nlohmann::json(nullptr)},
+        {"samples", rows.size()},
+        {"unstable", summary.unstable},
+        {"throughput_cv",
+         summary.throughput_cv ? finite_or_null(*summary.throughput_cv) : nlohmann::json(nullptr)},
+        {"wall_seconds", finite_or_null(wall_seconds)},
+    });
+    return summary;
+}
+
+void ResultDocument::write_atomically(const std::string& path) const {
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    const fs::path tmp = target.parent_path() /
+                         (".tmp." + target.filename().string() + "." + std::to_string(getpid()));
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        if (!out) throw std::runtime_error("cannot write " + tmp.string() + ": " + strerror(errno));
+        out << doc_.dump(1) << "\n";
+        out.flush();
+        if (!out) throw std::runtime_error("cannot write " + tmp.string() + ": " + strerror(errno));
+    }
+    if (int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) throw std::runtime_error("cannot rename to " + target.string() + ": " + ec.message());
+}
+
+void check_writable(const std::string& path) {
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    std::error_code ec;
+    if (fs::is_directory(target, ec))
+        throw UsageError("-o: '" + path +
+                         "' is a directory (allowed: a file path in a writable directory)");
+    if (!fs::is_directory(dir, ec))
+        throw UsageError("-o: directory '" + dir.string() +
+                         "' does not exist (allowed: a file path in a writable directory)");
+    const fs::path probe = dir / (".contend-probe." + std::to_string(getpid()));
+    int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0)
+        throw UsageError("-o: cannot write in '" + dir.string() + "': " + strerror(errno) +
+                         " (allowed: a file path in a writable directory)");
+    ::close(fd);
+    ::unlink(probe.c_str());
+}
+
+}  // namespace contend

@@ -1,0 +1,45 @@
+#pragma once
+// The result file being built during a run: context, the case ledger and the
+// Google-Benchmark-shaped rows (samples, then aggregates per case). Written
+// atomically after every case, so an interrupted or killed run keeps what it
+// measured.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/case_plan.hpp"
+#include "harness/isolation.hpp"
+
+namespace contend {
+
+struct CaseSummary {
+    std::string status;  // ok | invalid | timeout | crashed
+    std::string detail;
+    std::optional<double> median_items_per_second, median_jain, median_p99_ns;
+    std::optional<double> throughput_cv;
+    bool unstable = false;
+};
+
+class ResultDocument {
+  public:
+    explicit ResultDocument(nlohmann::json context, double cv_threshold);
+
+    // Records one finished case and returns its verdict for the console.
+    CaseSummary add_case(const PlannedCase& c, int index, int repetitions, CaseOutcome outcome,
+                         double wall_seconds);
+    nlohmann::json& context() { return doc_["context"]; }
+    const nlohmann::json& json() const { return doc_; }
+
+    // Temporary file in the same directory, then rename(2): readers never see
+    // a half-written file. Throws std::runtime_error on failure.
+    void write_atomically(const std::string& path) const;
+
+  private:
+    nlohmann::json doc_;
+    double cv_threshold_;
+};
+
+// Fails early (UsageError naming -o) if `path` cannot be written.
+void check_writable(const std::string& path);
+
+}  // namespace contend

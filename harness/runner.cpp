@@ -1,0 +1,211 @@
+#include "harness/runner.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "harness/busy_work.hpp"
+#include "harness/case_plan.hpp"
+#include "harness/console.hpp"
+#include "harness/cycle_clock.hpp"
+#include "harness/environment.hpp"
+#include "harness/isolation.hpp"
+#include "harness/result_document.hpp"
+#include "harness/topology.hpp"
+
+namespace contend {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void on_interrupt(int) {
+    g_interrupted.store(true);
+}
+
+struct Preset {
+    std::string name;
+    std::int64_t duration_ns, warmup_ns;
+    int repetitions;
+    std::string threads;  // value list; "" = doubling up to twice the CPUs
+    std::map<std::string, std::string> scenario_values;
+};
+
+std::string doubling_threads(int cpus, bool every_cpu_count) {
+    std::string s;
+    std::vector<int> t;
+    for (int v = 1; v <= 2 * cpus; v *= 2) t.push_back(v);
+    if (every_cpu_count) {
+        t.push_back(cpus);
+        t.push_back(2 * cpus);
+    }
+    std::sort(t.begin(), t.end());
+    t.erase(std::unique(t.begin(), t.end()), t.end());
+    for (int v : t) s += (s.empty() ? "" : ",") + std::to_string(v);
+    return s;
+}
+
+Preset preset(const std::string& name) {
+    const int cpus = Topology::get().allowed_cpus();
+    if (name == "quick") return {name, 50'000'000, 10'000'000, 3, "1,2", {}};
+    if (name == "full")
+        return {name,
+                500'000'000,
+                100'000'000,
+                10,
+                doubling_threads(cpus, true),
+                {{"locks.contention.think_ns", "0,400,4000"},
+                 {"locks.contention.cs_ns", "0,100,1000"},
+                 {"locks.rw.read_pct", "50,90,99"}}};
+    if (name == "default")
+        return {name, 100'000'000, 20'000'000, 5, doubling_threads(cpus, false), {}};
+    throw UsageError("--preset: '" + name + "' is not allowed (allowed: quick, default, full)");
+}
+
+std::string default_output_path() {
+    std::filesystem::create_directories("results/local");
+    return "results/local/" + host_name() + "-" + utc_timestamp(true) + ".json";
+}
+
+nlohmann::json delay_calibration(const BusyWork& busy) {
+    nlohmann::json points = nlohmann::json::array();
+    for (double ns : {50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0})
+        points.push_back(
+            {{"requested_ns", ns},
+             {"achieved_ns", finite_or_null(busy.measure_ns(busy.iterations_for(ns)))}});
+    return {{"iterations_per_ns", busy.iterations_per_ns()}, {"points", points}};
+}
+
+}  // namespace
+
+const std::vector<std::string>& preset_names() {
+    static const std::vector<std::string> names{"quick", "default", "full"};
+    return names;
+}
+
+int run_command(const Registry& r, RunOptions opts) {
+    // Everything the user typed is checked before the first case runs.
+    const Preset p = preset(opts.preset);
+    if (opts.duration_ns < 0) opts.duration_ns = p.duration_ns;
+    if (opts.warmup_ns < 0) opts.warmup_ns = p.warmup_ns;
+    if (opts.repetitions < 0) opts.repetitions = p.repetitions;
+    if (opts.duration_ns <= 0) throw UsageError("--duration: must be above 0 (e.g. 250ms)");
+    if (opts.repetitions < 1 || opts.repetitions > 1000)
+        throw UsageError("--repetitions: " + std::to_string(opts.repetitions) +
+                         " is out of range (allowed: 1..1000)");
+    PlanRequest req{opts.targets, opts.primitives, opts.values, p.scenario_values};
+    if (!req.values.count("threads")) req.values["threads"] = p.threads;
+    const std::vector<PlannedCase> cases = plan_cases(r, req);
+    if (cases.empty()) throw UsageError("scenario: nothing to run (no primitive matches)");
+    int max_threads = 0;
+    for (const auto& c : cases) max_threads = std::max(max_threads, c.threads);
+    validate_pin_policy(opts.pin);
+    if (opts.output.empty()) opts.output = default_output_path();
+    check_writable(opts.output);
+
+    const bool tty = isatty(STDERR_FILENO) && !opts.quiet;
+    if (!opts.quiet) std::fprintf(stderr, "calibrating timer and delay loop...\n");
+    const cycle_clock::Calibration clock = cycle_clock::calibrate();
+    const BusyWork busy = BusyWork::calibrate();
+
+    nlohmann::json ctx = environment_context();
+    ctx["executable"] = std::filesystem::read_symlink("/proc/self/exe").string();
+    ctx["timer"] = {{"source", cycle_clock::source()},
+                    {"ticks_per_ns", clock.ticks_per_ns},
+                    {"overhead_ns_min", clock.overhead_ns_min},
+                    {"overhead_ns_median", clock.overhead_ns_median}};
+    ctx["delay_calibration"] = delay_calibration(busy);
+    ctx["options"] = {{"duration_ns", opts.duration_ns},
+                      {"warmup_ns", opts.warmup_ns},
+                      {"repetitions", opts.repetitions},
+                      {"pin", opts.pin},
+                      {"isolate", opts.isolate ? "process" : "none"},
+                      {"preset", opts.preset},
+                      {"sample_every", opts.sample_every},
+                      {"cv_threshold", opts.cv_threshold}};
+    ctx["command_line"] = opts.command_line;
+    ctx["complete"] = false;
+    ctx["warnings"] = environment_warnings(max_threads);
+    if (!opts.quiet)
+        for (const auto& w : ctx["warnings"])
+            std::fprintf(stderr, "warning: %s\n", w.get<std::string>().c_str());
+    ResultDocument doc(std::move(ctx), opts.cv_threshold);
+    doc.write_atomically(opts.output);
+
+    g_interrupted = false;
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    struct sigaction old_int {
+    }, old_term{};
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+
+    const auto run_start = std::chrono::steady_clock::now();
+    const double per_case_s = opts.repetitions * (opts.duration_ns + opts.warmup_ns) * 1e-9 + 0.05;
+    Progress progress(cases.size(), tty);
+    std::vector<SummaryRow> rows;
+    bool any_bad = false;
+    for (std::size_t i = 0; i < cases.size() && !g_interrupted; ++i) {
+        const PlannedCase& pc = cases[i];
+        progress.start_case(i, pc.name, per_case_s);
+        CaseConfig cfg;
+        cfg.scenario = pc.scenario->name;
+        cfg.primitive = pc.primitive;
+        cfg.params = pc.params;
+        cfg.threads = pc.threads;
+        cfg.warmup_ns = opts.warmup_ns;
+        cfg.duration_ns = opts.duration_ns;
+        cfg.thread_cpus = plan_pinning(opts.pin, pc.threads);
+        cfg.sample_every = opts.sample_every;
+        cfg.busy = &busy;
+        cfg.clock = &clock;
+        const CaseRunner& runner = pc.scenario->runners.at(pc.primitive->name);
+        const int cpus = Topology::get().allowed_cpus();
+        CaseWork work = [&](const std::function<void(const nlohmann::json&)>& emit) {
+            for (int rep = 0; rep < opts.repetitions; ++rep) {
+                cfg.repetition = rep;
+                emit(sample_to_json(runner(cfg), clock.ticks_per_ns, cpus));
+            }
+        };
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto timeout = std::chrono::milliseconds(
+            opts.case_timeout_ns > 0 ? opts.case_timeout_ns / 1'000'000
+                                     : static_cast<std::int64_t>(per_case_s * 3000) + 10'000);
+        CaseOutcome outcome = opts.isolate ? run_in_child(work, timeout) : run_in_process(work);
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        progress.finish_case(wall);
+        CaseSummary s =
+            doc.add_case(pc, static_cast<int>(i), opts.repetitions, std::move(outcome), wall);
+        any_bad |= s.status != "ok";
+        rows.push_back({pc.name, s.status, s});
+        if (s.status != "ok") {
+            progress.clear();
+            std::fprintf(stderr, "%s: %s: %s\n", s.status.c_str(), pc.name.c_str(),
+                         s.detail.c_str());
+        }
+        doc.context()["wall_seconds"] =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+        doc.write_atomically(opts.output);
+    }
+    progress.clear();
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGTERM, &old_term, nullptr);
+
+    const bool interrupted = g_interrupted.load();
+    doc.context()["complete"] = !interrupted;
+    doc.write_atomically(opts.output);
+    if (!opts.quiet) print_summary(rows, opts.output);
+    if (interrupted) {
+        std::fprintf(stderr, "interrupted: %zu of %zu cases written to %s (complete: false)\n",
+                     rows.size(), cases.size(), opts.output.c_str());
+        return 130;
+    }
+    return any_bad ? 1 : 0;
+}
+
+}  // namespace contend

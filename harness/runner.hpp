@@ -1,0 +1,36 @@
+#pragma once
+// `contend run`: plans the cases, runs each (isolated by default), keeps the
+// result file up to date after every case, prints progress and a summary.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/registry.hpp"
+
+namespace contend {
+
+struct RunOptions {
+    std::vector<std::string> targets;
+    std::vector<std::string> primitives;
+    std::map<std::string, std::string> values;  // --threads and --set
+    std::string preset = "default";
+    std::int64_t duration_ns = -1, warmup_ns = -1;  // -1: from the preset
+    int repetitions = -1;
+    std::string pin = "none";
+    std::string output;  // empty: results/local/<host>-<UTC time>.json
+    bool isolate = true;
+    std::uint32_t sample_every = 1;
+    std::int64_t case_timeout_ns = -1;  // -1: derived from the case's expected time
+    double cv_threshold = 0.10;
+    bool quiet = false;
+    std::vector<std::string> command_line;
+};
+
+// Returns the exit status: 0 all cases ok, 1 some case not ok, 130 interrupted.
+// Throws UsageError for bad input before anything runs.
+int run_command(const Registry& r, RunOptions opts);
+
+// Preset names and what they set, for help and validation.
+const std::vector<std::string>& preset_names();
+
+}  // namespace contend

@@ -1,0 +1,116 @@
+#include "harness/sample.hpp"
+
+#include <cmath>
+
+#include "harness/stats.hpp"
+
+namespace contend {
+
+std::uint64_t Sample::total_ops() const {
+    std::uint64_t sum = 0;
+    for (const auto& t : threads) sum += t.ops;
+    return sum;
+}
+
+nlohmann::json finite_or_null(double v) {
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+namespace {
+
+nlohmann::json opt(const std::optional<double>& v) {
+    return v ? finite_or_null(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json latency_to_json(const LatencyHistogram& h, double ticks_per_ns,
+                               std::uint32_t every) {
+    auto ns = [&](std::uint64_t ticks) { return finite_or_null(ticks / ticks_per_ns); };
+    nlohmann::json j{{"unit", "ns"}, {"count", h.count()}, {"sample_every", every}};
+    if (h.count() == 0) {
+        for (const char* k : {"mean", "p50", "p90", "p99", "p999", "max"}) j[k] = nullptr;
+        return j;
+    }
+    j["mean"] = finite_or_null(h.mean() / ticks_per_ns);
+    j["p50"] = ns(h.percentile(50));
+    j["p90"] = ns(h.percentile(90));
+    j["p99"] = ns(h.percentile(99));
+    j["p999"] = ns(h.percentile(99.9));
+    j["max"] = ns(h.max());
+    return j;
+}
+
+}  // namespace
+
+nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
+    const std::uint64_t ops = s.total_ops();
+    const double n = static_cast<double>(s.threads.size());
+    double cpu_ns = 0, vcs = 0, ivcs = 0;
+    std::vector<double> per_thread_ops;
+    nlohmann::json per_thread = nlohmann::json::array();
+    for (std::size_t i = 0; i < s.threads.size(); ++i) {
+        const auto& t = s.threads[i];
+        cpu_ns += static_cast<double>(t.cpu_ns);
+        vcs += static_cast<double>(t.voluntary_cs);
+        ivcs += static_cast<double>(t.involuntary_cs);
+        per_thread_ops.push_back(static_cast<double>(t.ops));
+        nlohmann::json row{{"thread", i},
+                           {"cpu", t.cpu},
+                           {"ops", t.ops},
+                           {"cpu_ns", t.cpu_ns},
+                           {"voluntary_cs", t.voluntary_cs},
+                           {"involuntary_cs", t.involuntary_cs}};
+        row.update(t.extra);
+        per_thread.push_back(std::move(row));
+    }
+    const Fairness f = fairness(per_thread_ops);
+    const double d_ops = static_cast<double>(ops);
+    const double wall_per_op = ops ? s.window_ns * n / d_ops : NAN;
+    const double cpu_per_op = ops ? cpu_ns / d_ops : NAN;
+
+    nlohmann::json metrics{
+        {"window_ns", finite_or_null(s.window_ns)},
+        {"total_ops", ops},
+        {"throughput_ops_per_s", finite_or_null(d_ops / (s.window_ns * 1e-9))},
+        {"ns_per_op_wall", finite_or_null(wall_per_op)},
+        {"cpu_ns_per_op", finite_or_null(cpu_per_op)},
+        {"cpu_utilisation", finite_or_null(cpu_ns / (s.window_ns * n))},
+        {"jain_index", opt(f.jain)},
+        {"min_max_ratio", opt(f.min_max_ratio)},
+        {"per_thread_cv", opt(f.cv)},
+        {"starved_threads", f.starved},
+        {"voluntary_cs_per_op", finite_or_null(ops ? vcs / d_ops : NAN)},
+        {"involuntary_cs_per_op", finite_or_null(ops ? ivcs / d_ops : NAN)},
+        {"start_skew_ns", finite_or_null(s.start_skew_ns)},
+    };
+    metrics.update(s.metrics);
+
+    nlohmann::json latency = nlohmann::json::object();
+    for (const auto& [name, h] : s.latencies)
+        latency[name] = latency_to_json(h, ticks_per_ns, s.sample_every);
+
+    nlohmann::json cpus_json = nlohmann::json::array();
+    for (int c : s.thread_cpus) cpus_json.push_back(c);
+
+    nlohmann::json row{
+        {"iterations", ops},
+        {"real_time", finite_or_null(wall_per_op)},
+        {"cpu_time", finite_or_null(cpu_per_op)},
+        {"time_unit", "ns"},
+        {"items_per_second", finite_or_null(d_ops / (s.window_ns * 1e-9))},
+        {"cpus", cpus},
+        {"oversubscribed", static_cast<int>(s.threads.size()) > cpus},
+        {"metrics", std::move(metrics)},
+        {"per_thread", std::move(per_thread)},
+        {"latency", std::move(latency)},
+        {"delays", s.delays},
+        {"thread_cpus", s.thread_cpus.empty() ? nlohmann::json(nullptr) : cpus_json},
+        {"validation",
+         {{"ok", s.valid},
+          {"checks", s.checks},
+          {"detail", s.detail.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.detail)}}},
+    };
+    row.update(s.row_extra);
+    return row;
+}
+
+}  // namespace contend

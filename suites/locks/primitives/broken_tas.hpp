@@ -1,0 +1,28 @@
+#pragma once
+// broken_tas — a deliberately broken spinlock (control).
+//
+// Check-then-set instead of an atomic test-and-set: wait until the flag reads
+// 0, then store 1. Two threads can both see 0 before either stores, and both
+// enter. It exists to prove that validation catches a lock that does not
+// exclude: a run that reports it `valid` means the checks are blind. The flag
+// is a std::atomic accessed with loads and stores only, so the program is
+// well-defined (no data race on the flag itself), merely incorrect.
+#include <atomic>
+
+namespace contend {
+
+template <class Relax>
+class BrokenTasLock {
+  public:
+    void lock() noexcept {
+        while (flag_.load(std::memory_order_acquire) != 0) Relax::cpu();
+        // The bug: the window between the load above and this store.
+        flag_.store(1, std::memory_order_relaxed);
+    }
+    void unlock() noexcept { flag_.store(0, std::memory_order_release); }
+
+  private:
+    std::atomic<unsigned> flag_{0};
+};
+
+}  // namespace contend

@@ -1,0 +1,111 @@
+#include "suites/locks/register_locks.hpp"
+
+#include "harness/registry.hpp"
+#include "suites/locks/contention_scenario.hpp"
+#include "suites/locks/lock_catalog.hpp"
+#include "suites/locks/rw_scenario.hpp"
+#include "suites/locks/test_only_locks.hpp"
+
+namespace contend {
+namespace {
+
+constexpr const char* kContention = "locks.contention";
+constexpr const char* kRw = "locks.rw";
+
+ParamSpec threads_param() {
+    return ParamSpec::integer("threads", 2, 1, 1024, "",
+                              "worker threads (more than CPUs = oversubscribed)", true);
+}
+ParamSpec relax_param() {
+    return ParamSpec::choice("relax", "pause", {"pause", "none", "yield"},
+                             "instruction in spin loops (spinning primitives only)");
+}
+ParamSpec ns_param(const char* name, std::int64_t def, const char* doc) {
+    return ParamSpec::integer(name, def, 0, 100'000'000, "ns", doc, true);
+}
+
+void add_scenarios(Registry& r) {
+    r.add_suite("locks", "mutexes, spinlocks and reader-writer locks under contention");
+    r.add_scenario({kContention,
+                    "locks",
+                    "threads hammer one lock: throughput, fairness, acquire wait, handoff",
+                    {threads_param(), ns_param("cs_ns", 100, "busy work inside the lock"),
+                     ns_param("think_ns", 400, "busy work between acquisitions"),
+                     ParamSpec::integer("cs_lines", 1, 0, 64, "lines",
+                                        "extra shared cache lines written inside the lock"),
+                     relax_param()},
+                    {},
+                    {}});
+    r.add_scenario(
+        {kRw,
+         "locks",
+         "readers and writers share one rw lock: read/write throughput, writer wait",
+         {threads_param(),
+          ParamSpec::integer("read_pct", 90, 0, 100, "%", "share of operations that read", true),
+          ns_param("cs_ns", 100, "busy work inside the lock"),
+          ns_param("think_ns", 400, "busy work between acquisitions"), relax_param()},
+         {},
+         {}});
+}
+
+// Binds each lock of the catalogue to the scenarios its concepts allow.
+struct LockBinder {
+    Registry& r;
+
+    template <class Lock>
+    void bind_one(PrimitiveInfo info, CaseRunner contention, CaseRunner rw) {
+        info.size_bytes = sizeof(Lock);
+        info.align_bytes = alignof(Lock);
+        const auto& p = r.add_primitive(info);
+        r.bind(kContention, p.name, std::move(contention));
+        if (rw) r.bind(kRw, p.name, std::move(rw));
+    }
+
+    template <template <class> class L>
+    void spinning(PrimitiveInfo info) {
+        auto contention = [](const CaseConfig& c) {
+            return locks::with_relax<L>(
+                c, [&]<class Lock>() { return locks::run_contention<Lock>(c); });
+        };
+        CaseRunner rw;
+        if constexpr (SharedLockable<L<relax::Pause>>)
+            rw = [](const CaseConfig& c) {
+                return locks::with_relax<L>(c,
+                                            [&]<class Lock>() { return locks::run_rw<Lock>(c); });
+            };
+        bind_one<L<relax::Pause>>(std::move(info), contention, rw);
+    }
+
+    template <class L>
+    void plain(PrimitiveInfo info) {
+        CaseRunner rw;
+        if constexpr (SharedLockable<L>)
+            rw = [](const CaseConfig& c) { return locks::run_rw<L>(c); };
+        bind_one<L>(
+            std::move(info), [](const CaseConfig& c) { return locks::run_contention<L>(c); }, rw);
+    }
+};
+
+}  // namespace
+
+void register_locks(Registry& r, bool with_test_primitives) {
+    add_scenarios(r);
+    LockBinder binder{r};
+    for_each_lock(binder);
+    if (with_test_primitives) {
+        binder.plain<locks::NeverReleasesLock>(
+            {.name = "test_never_releases",
+             .family = "test",
+             .description = "test only: never releases, must be reported timeout",
+             .control = true,
+             .test_only = true});
+        binder.plain<locks::CrashingLock>(
+            {.name = "test_crashes",
+             .family = "test",
+             .description = "test only: segfaults on its 1000th acquisition",
+             .control = true,
+             .test_only = true});
+    }
+}
+
+}  // namespace contend

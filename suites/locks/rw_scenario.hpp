@@ -1,0 +1,135 @@
+#pragma once
+// locks.rw — N threads each pick read (probability read_pct %) or write per
+// operation from a private xorshift stream, take the lock shared or
+// exclusive, busy-work `cs_ns`, release, busy-work `think_ns`. Read and write
+// throughput and wait percentiles are reported separately: a reader-preferring
+// lock can post high totals while its writers starve.
+//
+// Validation: each reader raises a flag on its own cache line while inside
+// (so readers never share a line and reader scalability is not distorted);
+// a writer checks that no reader flag is up and no other writer is inside,
+// and readers check that no writer is inside. A counter written
+// non-atomically by writers must equal the write acquisitions.
+#include <memory>
+
+#include "suites/locks/lock_concepts.hpp"
+#include "suites/locks/lock_workload.hpp"
+
+namespace contend::locks {
+
+struct alignas(kCacheLine) RwThreadStats {
+    std::atomic<int> reading{0};           // this thread's "inside as a reader" flag
+    std::uint64_t reads = 0, writes = 0;   // measured
+    std::uint64_t write_acquisitions = 0;  // all, for validation
+    std::uint64_t violations = 0;
+    LatencyHistogram read_wait, write_wait;
+};
+
+struct alignas(kCacheLine) RwGuarded {
+    std::atomic<int> writer{kNoOwner};
+    std::atomic<std::uint64_t> counter{0};
+};
+
+template <SharedLockable Lock>
+Sample run_rw(const CaseConfig& c) {
+    const Delays delays = calibrate_delays(c);
+    const auto read_pct = static_cast<std::uint64_t>(c.params.integer("read_pct"));
+    auto lock = std::make_unique<Isolated<Lock>>();
+    auto guarded = std::make_unique<RwGuarded>();
+    std::vector<RwThreadStats> stats(c.threads);
+
+    Team team(team_config(c));
+    Sample s = team.run([&](ThreadContext& ctx) {
+        const int me = ctx.tid();
+        auto& st = stats[me];
+        auto& g = *guarded;
+        Sampler sampler(c.sample_every);
+        std::uint64_t rng = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(me + 1);
+        auto op = [&](bool measured) {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            const bool read = rng % 100 < read_pct;
+            const bool timed = sampler.take(measured);
+            const std::uint64_t t0 = timed ? cycle_clock::now() : 0;
+            if (read) {
+                lock->lock.lock_shared();
+                const std::uint64_t t1 = timed ? cycle_clock::now() : 0;
+                st.reading.store(1, std::memory_order_relaxed);
+                if (g.writer.load(std::memory_order_relaxed) != kNoOwner) ++st.violations;
+                spin_iterations(delays.cs_iters);
+                if (g.writer.load(std::memory_order_relaxed) != kNoOwner) ++st.violations;
+                st.reading.store(0, std::memory_order_relaxed);
+                lock->lock.unlock_shared();
+                if (timed) st.read_wait.record(t1 - t0);
+                st.reads += measured;
+            } else {
+                lock->lock.lock();
+                const std::uint64_t t1 = timed ? cycle_clock::now() : 0;
+                if (g.writer.load(std::memory_order_relaxed) != kNoOwner) ++st.violations;
+                g.writer.store(me, std::memory_order_relaxed);
+                for (const auto& other : stats)
+                    if (other.reading.load(std::memory_order_relaxed)) ++st.violations;
+                spin_iterations(delays.cs_iters);
+                unguarded_increment(g.counter);
+                if (g.writer.load(std::memory_order_relaxed) != me) ++st.violations;
+                g.writer.store(kNoOwner, std::memory_order_relaxed);
+                lock->lock.unlock();
+                ++st.write_acquisitions;
+                if (timed) st.write_wait.record(t1 - t0);
+                st.writes += measured;
+            }
+            spin_iterations(delays.think_iters);
+        };
+        ctx.wait_start();
+        while (ctx.warming()) op(false);
+        ctx.begin_window();
+        std::uint64_t ops = 0;
+        while (ctx.measuring()) {
+            op(true);
+            ++ops;
+        }
+        ctx.end_window(ops);
+    });
+
+    std::uint64_t reads = 0, writes = 0, write_acq = 0, violations = 0;
+    LatencyHistogram read_wait, write_wait;
+    int writers_starved = 0;
+    for (std::size_t t = 0; t < stats.size(); ++t) {
+        const auto& st = stats[t];
+        reads += st.reads;
+        writes += st.writes;
+        write_acq += st.write_acquisitions;
+        violations += st.violations;
+        read_wait.merge(st.read_wait);
+        write_wait.merge(st.write_wait);
+        s.threads[t].extra = {{"reads", st.reads}, {"writes", st.writes}};
+    }
+    // A thread that wanted to write (read_pct < 100) but got no write in the
+    // whole window is a starved writer.
+    if (read_pct < 100)
+        for (const auto& st : stats) writers_starved += st.writes == 0;
+    const double window_s = s.window_ns * 1e-9;
+    s.latencies = {{"read_wait", read_wait}, {"write_wait", write_wait}};
+    s.sample_every = c.sample_every;
+    s.delays = delays.report;
+    s.metrics["read_ops"] = reads;
+    s.metrics["write_ops"] = writes;
+    s.metrics["read_ops_per_s"] = finite_or_null(double(reads) / window_s);
+    s.metrics["write_ops_per_s"] = finite_or_null(double(writes) / window_s);
+    s.metrics["threads_without_a_write"] = writers_starved;
+
+    const std::uint64_t counter = guarded->counter.load();
+    s.checks = {{"rw_exclusion_violations", violations},
+                {"write_counter", counter},
+                {"expected_write_counter", write_acq}};
+    if (violations || counter != write_acq) {
+        s.valid = false;
+        s.detail = "reader-writer exclusion broken: " + std::to_string(violations) +
+                   " overlaps, write counter " + std::to_string(counter) +
+                   " != write acquisitions " + std::to_string(write_acq);
+    }
+    return s;
+}
+
+}  // namespace contend::locks

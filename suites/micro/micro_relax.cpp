@@ -1,0 +1,38 @@
+// Cost of one relax instruction, the thing a spinning waiter executes between
+// polls of the lock word.
+//
+// Methodology: a single thread executes the instruction back to back on its
+// own, with no lock word polled, so what is timed is the instruction's
+// latency plus the benchmark loop's overhead (measured alone by relax/none,
+// an empty asm with a memory clobber, and by loop/empty). relax/pause is the
+// figure that varies by an order of magnitude across x86 parts (~10 cycles
+// before Skylake, ~140 on Skylake-SP and later) and decides how long a
+// spinning waiter reacts to a release. relax/yield is one sched_yield system
+// call with nothing else runnable on this CPU, so the scheduler returns at
+// once: it is the floor of a yield, not what a yield costs when it really
+// hands the core away (then it costs whatever the other thread's time slice
+// is). Every relax::*::cpu() is volatile asm or a system call, so the
+// compiler can neither drop nor merge iterations.
+#include <benchmark/benchmark.h>
+
+#include "suites/locks/relax.hpp"
+#include "suites/micro/micro_suite.hpp"
+
+namespace contend {
+namespace {
+
+template <class Relax>
+void bm_relax(benchmark::State& state) {
+    for (auto _ : state) Relax::cpu();
+    state.SetItemsProcessed(state.iterations());
+}
+
+}  // namespace
+
+void register_micro_relax() {
+    benchmark::RegisterBenchmark("relax/pause", bm_relax<relax::Pause>);
+    benchmark::RegisterBenchmark("relax/none", bm_relax<relax::None>);
+    benchmark::RegisterBenchmark("relax/yield", bm_relax<relax::Yield>);
+}
+
+}  // namespace contend

@@ -1,0 +1,12 @@
+// The suites of this build, in the order `list` and `run` show them. The
+// harness reaches suites only through this one function.
+#include "harness/registry.hpp"
+#include "suites/locks/register_locks.hpp"
+
+namespace contend {
+
+void register_all(Registry& r, bool with_test_primitives) {
+    register_locks(r, with_test_primitives);
+}
+
+}  // namespace contend

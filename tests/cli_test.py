@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the contend binary: exit statuses, one-line errors,
+isolation (timeout, crash), validation catching a broken lock, Ctrl-C, the
+result file's shape, and Google Benchmark's compare.py reading it.
+
+Run by CTest with CONTEND_BIN (the binary) and CONTEND_RESULT (a result made
+by the e2e_make_result fixture) in the environment."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("CONTEND_BIN", os.path.join(ROOT, "build", "contend"))
+RESULT = os.environ.get("CONTEND_RESULT")
+VALIDATE = os.path.join(ROOT, "scripts", "validate_result.py")
+COMPARE = "/usr/share/benchmark/compare.py"
+FAST = ["--duration", "20ms", "--warmup", "5ms", "--repetitions", "2", "--quiet"]
+
+
+def run(args, env_extra=None, timeout=120):
+    env = dict(os.environ)
+    env.update(env_extra or {})
+    return subprocess.run([BIN] + args, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
+
+
+def case_status(doc, primitive):
+    return [c["status"] for c in doc["cases"] if c["primitive"] == primitive]
+
+
+class Tmp(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.out = os.path.join(self.dir.name, "r.json")
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def assert_valid_schema(self, path):
+        p = subprocess.run([sys.executable, VALIDATE, path], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+
+class BadInput(Tmp):
+    CASES = [
+        (["run", "bogus"], "bogus"),
+        (["run", "locks.contention", "--threads", "0"], "--threads"),
+        (["run", "locks.contention", "--threads", "1,,2"], "--threads"),
+        (["run", "locks.contention", "--threads", "8..2"], "--threads"),
+        (["run", "locks.contention", "--primitive", "nope"], "--primitive"),
+        (["run", "locks.contention", "--set", "nope=1"], "--set"),
+        (["run", "locks.contention", "--set", "cs_ns=abc"], "cs_ns"),
+        (["run", "locks.contention", "--set", "cs_ns=-5"], "cs_ns"),
+        (["run", "locks.contention", "--set", "relax=spin"], "relax"),
+        (["run", "locks.contention", "--set", "cs_ns"], "--set"),
+        (["run", "locks.contention", "--duration", "5"], "--duration"),
+        (["run", "locks.contention", "--warmup", "soon"], "--warmup"),
+        (["run", "locks.contention", "--repetitions", "0"], "--repetitions"),
+        (["run", "locks.contention", "--repetitions", "many"], "--repetitions"),
+        (["run", "locks.contention", "--pin", "weird"], "--pin"),
+        (["run", "locks.contention", "--pin", "9999"], "--pin"),
+        (["run", "locks.contention", "--preset", "huge"], "--preset"),
+        (["run", "locks.contention", "--isolate", "thread"], "--isolate"),
+        (["run", "locks.contention", "--bogus-flag"], "bogus-flag"),
+        (["run", "locks.contention", "-o", "/nonexistent-dir/x.json"], "-o"),
+        (["frobnicate"], "frobnicate"),
+        (["list", "--xml"], "--xml"),
+        (["micro", "--no-such-flag"], "--no-such-flag"),
+    ]
+
+    def test_each_bad_input_exits_2_with_one_line(self):
+        for args, needle in self.CASES:
+            with self.subTest(args=args):
+                p = run(args + (["-o", self.out] if "-o" not in args and args[0] == "run" else []))
+                self.assertEqual(p.returncode, 2, p.stderr)
+                lines = p.stderr.strip().splitlines()
+                self.assertEqual(len(lines), 1, p.stderr)
+                self.assertIn(needle, lines[0])
+                self.assertFalse(os.path.exists(self.out), "bad input must not start a run")
+
+    def test_unwritable_output_keeps_nothing_half_written(self):
+        os.chmod(self.dir.name, 0o500)
+        try:
+            if os.access(self.dir.name, os.W_OK):
+                self.skipTest("running as a user that ignores permissions (root)")
+            p = run(["run", "locks.contention", "-o", self.out] + FAST)
+            self.assertEqual(p.returncode, 2)
+        finally:
+            os.chmod(self.dir.name, 0o700)
+
+
+class Runs(Tmp):
+    def test_issue_example_27_samples(self):
+        p = run(["run", "locks.contention", "--primitive", "mcs,ticket,std_mutex", "--threads", "1,2,4",
+                 "--set", "cs_ns=100", "--set", "think_ns=200", "--duration", "100ms",
+                 "--repetitions", "3", "--quiet", "-o", self.out])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        doc = load(self.out)
+        samples = [b for b in doc["benchmarks"] if b["run_type"] == "iteration"]
+        self.assertEqual(len(samples), 27)
+        self.assertTrue(any(b["run_type"] == "aggregate" for b in doc["benchmarks"]))
+        for s in samples:
+            self.assertEqual(len(s["per_thread"]), s["threads"])
+            self.assertIsNotNone(s["metrics"]["jain_index"])
+            self.assertIn("handoff_rate", s["metrics"])
+            self.assertIn("p99", s["latency"]["acquire_wait"])
+            self.assertTrue(s["validation"]["ok"])
+            self.assertEqual(s["oversubscribed"], s["threads"] > doc["context"]["num_cpus"])
+        self.assertTrue(doc["context"]["complete"])
+        self.assert_valid_schema(self.out)
+
+    def test_broken_lock_is_caught(self):
+        p = run(["run", "locks.contention", "--primitive", "broken_tas,std_mutex", "--threads", "2,4",
+                 "--set", "cs_ns=200", "--set", "think_ns=0", "-o", self.out] + FAST)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        doc = load(self.out)
+        self.assertEqual(case_status(doc, "broken_tas"), ["invalid", "invalid"])
+        self.assertEqual(case_status(doc, "std_mutex"), ["ok", "ok"])
+        self.assert_valid_schema(self.out)
+
+    def test_hang_is_timeout_and_the_run_goes_on(self):
+        p = run(["run", "locks.contention", "--primitive", "test_never_releases,std_mutex",
+                 "--threads", "2", "--case-timeout", "2s", "-o", self.out] + FAST,
+                env_extra={"CONTEND_TEST_PRIMITIVES": "1"})
+        self.assertEqual(p.returncode, 1, p.stderr)
+        doc = load(self.out)
+        self.assertEqual(case_status(doc, "test_never_releases"), ["timeout"])
+        self.assertEqual(case_status(doc, "std_mutex"), ["ok"])
+        self.assert_valid_schema(self.out)
+
+    def test_crash_is_reported_with_its_signal(self):
+        p = run(["run", "locks.contention", "--primitive", "test_crashes,std_mutex", "--threads", "1",
+                 "-o", self.out] + FAST, env_extra={"CONTEND_TEST_PRIMITIVES": "1"})
+        self.assertEqual(p.returncode, 1, p.stderr)
+        doc = load(self.out)
+        crashed = [c for c in doc["cases"] if c["primitive"] == "test_crashes"]
+        self.assertEqual(crashed[0]["status"], "crashed")
+        self.assertTrue(crashed[0]["signal"] or crashed[0]["detail"])
+        self.assertEqual(case_status(doc, "std_mutex"), ["ok"])
+
+    def test_test_primitives_are_hidden_by_default(self):
+        p = run(["run", "locks.contention", "--primitive", "test_crashes", "-o", self.out] + FAST)
+        self.assertEqual(p.returncode, 2)
+
+    def test_ctrl_c_leaves_valid_partial_json(self):
+        proc = subprocess.Popen([BIN, "run", "locks.contention", "--threads", "1,2",
+                                 "--duration", "50ms", "--warmup", "5ms", "--repetitions", "2",
+                                 "--quiet", "-o", self.out],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if len(load(self.out)["cases"]) >= 2:
+                    break
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 130, err)
+        doc = load(self.out)
+        self.assertFalse(doc["context"]["complete"])
+        self.assertGreaterEqual(len(doc["cases"]), 2)
+        self.assertLess(len(doc["cases"]), 40)
+        self.assert_valid_schema(self.out)
+
+    def test_pinning_is_recorded(self):
+        p = run(["run", "locks.contention", "--primitive", "ticket", "--threads", "2", "--pin", "compact",
+                 "-o", self.out] + FAST)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        s = [b for b in load(self.out)["benchmarks"] if b["run_type"] == "iteration"][0]
+        self.assertEqual(len(s["thread_cpus"]), 2)
+
+    def test_sweeping_relax_and_rw(self):
+        p = run(["run", "locks", "--primitive", "ttas,rw_spin", "--threads", "2", "--set",
+                 "relax=none,yield", "-o", self.out] + FAST)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        doc = load(self.out)
+        names = {c["name"] for c in doc["cases"]}
+        self.assertIn("locks.contention/ttas/threads:2/cs_ns:100/think_ns:400/relax:yield", names)
+        rw = [b for b in doc["benchmarks"] if b["scenario"] == "locks.rw" and b["run_type"] == "iteration"]
+        self.assertTrue(rw and all("write_wait" in b["latency"] for b in rw))
+
+
+class Commands(unittest.TestCase):
+    def test_list_text_and_json(self):
+        p = run(["list"])
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("locks.contention", p.stdout)
+        self.assertNotIn("broken_tas", p.stdout)
+        doc = json.loads(run(["list", "--json", "--all"]).stdout)
+        names = {x["name"] for x in doc["primitives"]}
+        self.assertTrue({"mcs", "clh", "futex_mutex", "none", "broken_tas"} <= names)
+        for x in doc["primitives"]:
+            self.assertGreater(x["size_bytes"], 0, x["name"])
+
+    def test_env_json(self):
+        p = run(["env", "--json"])
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("num_cpus", json.loads(p.stdout))
+
+    def test_micro_honours_json_format(self):
+        p = run(["micro", "--benchmark_filter=lock/(tas|std_mutex)$", "--benchmark_min_time=0.01",
+                 "--benchmark_format=json"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        names = [b["name"] for b in json.loads(p.stdout)["benchmarks"]]
+        self.assertTrue(any("tas" in n for n in names), names)
+
+
+@unittest.skipUnless(RESULT, "CONTEND_RESULT not set (run through ctest)")
+class GoogleBenchmarkCompat(Tmp):
+    def test_compare_py_reads_two_contend_files(self):
+        if not os.path.exists(COMPARE):
+            self.fail(COMPARE + " missing: install libbenchmark-tools")
+        p = run(["run", "locks.contention", "--primitive", "mcs,ticket,std_mutex", "--threads", "1,2",
+                 "--duration", "30ms", "--warmup", "5ms", "--repetitions", "3", "--quiet", "-o", self.out])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        c = subprocess.run(["/usr/bin/python3", COMPARE, "benchmarks", RESULT, self.out],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(c.returncode, 0, c.stdout + c.stderr)
+        self.assertIn("locks.contention/mcs/threads:2", c.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
