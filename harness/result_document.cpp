@@ -75,6 +75,18 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
                 break;
             }
 
+    // A repetition in which no operation completed made no progress: a
+    // liveness failure, and a row without a time per operation (which
+    // Google Benchmark's tools cannot read), so it is reported, not kept.
+    const auto before = outcome.samples.size();
+    std::erase_if(outcome.samples,
+                  [](const nlohmann::json& s) { return s.value("iterations", 0) == 0; });
+    if (const auto stalled = before - outcome.samples.size(); stalled && summary.status == "ok") {
+        summary.status = "invalid";
+        summary.detail = std::to_string(stalled) + " of " + std::to_string(before) +
+                         " repetitions completed no operation in the window (no progress)";
+    }
+
     const nlohmann::json params = params_json(c.params);
     auto identity = [&](nlohmann::json row) {
         row["name"] = row.value("name", c.name);

@@ -44,7 +44,10 @@ std::string doubling_threads(int cpus, bool every_cpu_count) {
     }
     std::sort(t.begin(), t.end());
     t.erase(std::unique(t.begin(), t.end()), t.end());
-    for (int v : t) s += (s.empty() ? "" : ",") + std::to_string(v);
+    for (int v : t) {
+        if (!s.empty()) s += ",";
+        s += std::to_string(v);
+    }
     return s;
 }
 
@@ -129,6 +132,9 @@ int run_command(const Registry& r, RunOptions opts) {
     ctx["command_line"] = opts.command_line;
     ctx["complete"] = false;
     ctx["warnings"] = environment_warnings(max_threads);
+    if (!cycle_clock::invariant())
+        ctx["warnings"].push_back(std::string("the ") + cycle_clock::source() +
+                                  " counter is not invariant: latencies in ns are approximate");
     if (!opts.quiet)
         for (const auto& w : ctx["warnings"])
             std::fprintf(stderr, "warning: %s\n", w.get<std::string>().c_str());

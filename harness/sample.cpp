@@ -54,7 +54,7 @@ nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
         ivcs += static_cast<double>(t.involuntary_cs);
         per_thread_ops.push_back(static_cast<double>(t.ops));
         nlohmann::json row{{"thread", i},
-                           {"cpu", t.cpu},
+                           {"cpu", t.cpu >= 0 ? nlohmann::json(t.cpu) : nlohmann::json(nullptr)},
                            {"ops", t.ops},
                            {"cpu_ns", t.cpu_ns},
                            {"voluntary_cs", t.voluntary_cs},

@@ -97,7 +97,6 @@ class Style:
 
 class Figures:
     def __init__(self, doc, out_dir):
-        self.doc = doc
         self.ctx = doc.get("context") or {}
         self.out_dir = out_dir
         self.num_cpus = self.ctx.get("num_cpus") if isinstance(self.ctx.get("num_cpus"), int) else None
@@ -189,19 +188,20 @@ class Figures:
         return Patch(facecolor=OVERSUB_COLOR, edgecolor="none",
                      label="oversubscribed (threads > %d CPUs)" % self.num_cpus)
 
-    def legend(self, ax, prims, extras, band_note=True):
-        """Legend outside the axes, to the right: primitives, then notes."""
-        handles = [Line2D([], [], color=self.style.color[p], marker=self.style.marker[p],
-                          label=p) for p in prims]
-        if band_note:
-            handles.append((Patch(facecolor="0.35", alpha=BAND_ALPHA * 1.5, edgecolor="none"),
-                            Line2D([], [], color="0.35", lw=1.8)))
-        handles.extend(extras)
-        labels = [h.get_label() if not isinstance(h, tuple) else
-                  "median; band: min to max of repetitions" for h in handles]
-        kw = dict(handles=handles, labels=labels, frameon=False, loc="upper left",
-                  borderaxespad=0.0, handlelength=1.8)
-        ax.legend(bbox_to_anchor=(1.02, 1.0), **kw)
+    def legend(self, ax, prims, extras):
+        """Legend outside the axes, to the right: primitives, how to read a
+        line, then the notes."""
+        handles = [Line2D([], [], color=self.style.color[p], marker=self.style.marker[p])
+                   for p in prims]
+        labels = list(prims)
+        # A line over a band, unlike the flat oversubscribed patch.
+        handles.append((Patch(facecolor="0.35", alpha=BAND_ALPHA * 1.5, edgecolor="none"),
+                        Line2D([], [], color="0.35", lw=1.8)))
+        labels.append("median; band: min to max of repetitions")
+        handles += extras
+        labels += [h.get_label() for h in extras]
+        ax.legend(handles=handles, labels=labels, frameon=False, loc="upper left",
+                  bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, handlelength=1.8)
 
     @staticmethod
     def bad_handle(label="status not ok (named; not in lines)"):
@@ -210,11 +210,11 @@ class Figures:
 
     def line_panel(self, ax, srows, slost, value, ylabel, ylim=None, eng=True):
         """Median line and min-max band per primitive of `value(row)` vs
-        threads. Returns (primitives drawn, any not-ok marks, shaded,
-        legend notes for the not-ok cases that have no value to mark)."""
+        threads. Returns (primitives drawn, whether a not-ok value was marked,
+        shaded, legend notes for the not-ok cases that have no value)."""
         threads = sorted({cr.threads_of(r) for r in srows + slost})
         prims = cr.primitives(srows)
-        bad_points = []  # (thread, value or None, label)
+        bad_points = []  # (thread, value or None, primitive, status, why no value)
         all_vals = []
         for p in prims:
             prow = [r for r in srows if r.get("primitive") == p]
@@ -253,13 +253,14 @@ class Figures:
         ax.set_ylabel(ylabel)
         ax.grid(True, which="major", alpha=0.3, lw=0.6)
         shaded = self.thread_axis(ax, threads)
-        notes = self.mark_bad(ax, bad_points, max(threads))
-        return prims, bool(bad_points), shaded, notes
+        named, notes = self.mark_bad(ax, bad_points, max(threads))
+        return prims, named, shaded, notes
 
     def mark_bad(self, ax, bad_points, tmax):
         """Red x at each not-ok value, the case named beside it; cases with
         no value get an x on the floor and are named in the legend instead
-        (returned as notes), where their labels cannot collide."""
+        (returned as notes), where their labels cannot collide.
+        Returns (whether any value was marked, notes)."""
         stacked = {}
         floor = ax.get_xaxis_transform()  # x in data, y in axes fraction
         missing = {}
@@ -275,14 +276,15 @@ class Figures:
                 ax.annotate("%s: %s" % (prim, status), (t, max(vals)),
                             xytext=(-7 if left else 7, 4 + 11 * k), textcoords="offset points",
                             ha="right" if left else "left", fontsize=7.5, color=BAD_COLOR,
-                            zorder=6)
+                            zorder=6, bbox=dict(boxstyle="round,pad=0.15", fc="white",
+                                                ec="none", alpha=0.75))
             else:
                 ax.plot([t], [0.03], transform=floor, marker="x", color=BAD_COLOR, ms=9,
                         mew=2.2, ls="none", zorder=5, clip_on=False)
                 missing.setdefault((prim, status, pts[0][4]), []).append(t)
-        return ["%s: %s, %s at %s thread%s" % (p, st, why, ", ".join(map(str, sorted(ts))),
-                                               "" if ts == [1] else "s")
-                for (p, st, why), ts in sorted(missing.items())]
+        return bool(stacked), ["%s: %s, %s at %s thread%s" % (
+            p, st, why, ", ".join(map(str, sorted(ts))), "" if ts == [1] else "s")
+            for (p, st, why), ts in sorted(missing.items())]
 
     def extras(self, any_bad, shaded, notes=()):
         out = []
@@ -522,8 +524,11 @@ def main(argv=None):
         return 2
     rows = [r for r in cr.samples(doc) if isinstance(cr.threads_of(r), int)]
     if not rows:
-        print("%s: %s: no plottable rows (no iteration samples with a thread count)"
-              % (PROG, args.result), file=sys.stderr)
+        not_ok = sum(1 for c in doc.get("cases") or [] if isinstance(c, dict)
+                     and c.get("status") != "ok")
+        print("%s: %s: no plottable rows (no iteration samples with a thread count%s)"
+              % (PROG, args.result, "; %d cases not ok" % not_ok if not_ok else ""),
+              file=sys.stderr)
         return 1
     out_dir = args.out_dir or default_out_dir(args.result)
     try:

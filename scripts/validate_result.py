@@ -64,7 +64,7 @@ def validate_file(path, validator):
         return 1, "invalid: %s" % e
     except cr.ContendResultError as e:
         return 2, "unreadable: %s" % e
-    errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    errors = list(validator.iter_errors(doc))
     if errors:
         first = jsonschema.exceptions.best_match(errors)
         more = " (+%d more)" % (len(errors) - 1) if len(errors) > 1 else ""

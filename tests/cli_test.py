@@ -119,12 +119,18 @@ class Runs(Tmp):
         self.assert_valid_schema(self.out)
 
     def test_broken_lock_is_caught(self):
-        p = run(["run", "locks.contention", "--primitive", "broken_tas,std_mutex", "--threads", "2,4",
-                 "--set", "cs_ns=200", "--set", "think_ns=0", "-o", self.out] + FAST)
+        # Overlaps need two threads between the check and the set at once;
+        # 4 threads x 3 windows of 50 ms give tens of thousands of them even
+        # on a loaded 2-CPU machine (and one is enough to fail the case).
+        p = run(["run", "locks.contention", "--primitive", "broken_tas,std_mutex", "--threads", "4",
+                 "--set", "cs_ns=200", "--set", "think_ns=0", "--duration", "50ms", "--warmup", "5ms",
+                 "--repetitions", "3", "--quiet", "-o", self.out])
         self.assertEqual(p.returncode, 1, p.stderr)
         doc = load(self.out)
-        self.assertEqual(case_status(doc, "broken_tas"), ["invalid", "invalid"])
-        self.assertEqual(case_status(doc, "std_mutex"), ["ok", "ok"])
+        self.assertEqual(case_status(doc, "broken_tas"), ["invalid"])
+        self.assertEqual(case_status(doc, "std_mutex"), ["ok"])
+        bad = [b for b in doc["benchmarks"] if b["primitive"] == "broken_tas" and b["run_type"] == "iteration"]
+        self.assertTrue(any(b["validation"]["checks"]["mutual_exclusion_violations"] > 0 for b in bad))
         self.assert_valid_schema(self.out)
 
     def test_hang_is_timeout_and_the_run_goes_on(self):
