@@ -8,6 +8,33 @@
 
 namespace contend {
 
+__attribute__((noinline)) void spin_loop(std::uint64_t n) noexcept {
+#if defined(__x86_64__)
+    asm volatile(
+        ".p2align 6\n"
+        "1:\n\t"
+        "dec %0\n\t"
+        "jnz 1b\n"
+        : "+r"(n)
+        :
+        : "cc");
+#elif defined(__aarch64__)
+    asm volatile(
+        ".p2align 6\n"
+        "1:\n\t"
+        "subs %0, %0, #1\n\t"
+        "b.ne 1b\n"
+        : "+r"(n)
+        :
+        : "cc");
+#else
+    while (n != 0) {
+        --n;
+        asm volatile("" : "+r"(n));
+    }
+#endif
+}
+
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;

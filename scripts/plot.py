@@ -179,7 +179,14 @@ class Figures:
         shaded = False
         if self.num_cpus and hi > self.num_cpus:
             left, right = ax.get_xlim()
-            ax.axvspan(max(self.num_cpus, left), right, color=OVERSUB_COLOR, zorder=0, lw=0)
+            # Start half-way to the first oversubscribed count, so the point
+            # at threads == CPUs (not oversubscribed) sits outside the band.
+            first_over = min(t for t in threads if t > self.num_cpus)
+            if ax.get_xscale() == "log":
+                start = (self.num_cpus * first_over) ** 0.5
+            else:
+                start = (self.num_cpus + first_over) / 2
+            ax.axvspan(max(start, left), right, color=OVERSUB_COLOR, zorder=0, lw=0)
             ax.set_xlim(left, right)
             shaded = True
         return shaded
