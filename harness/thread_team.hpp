@@ -4,12 +4,8 @@
 // shared stop flag. Work per thread is counted, never fixed (fixed work hides
 // unfairness and lets early finishers inflate throughput).
 //
-// A scenario's thread body looks like:
-//     ctx.wait_start();
-//     while (ctx.warming()) op(false);
-//     ctx.begin_window();
-//     while (ctx.measuring()) { op(true); ++ops; }
-//     ctx.end_window(ops);
+// A scenario's thread body is `ctx.run_phases(op)`, where op(measured) does
+// one operation and records figures only when `measured` is true.
 // The phase word is written three times per repetition and otherwise only
 // read, so it stays shared in every cache and polling it costs an L1 hit.
 #include <atomic>
@@ -47,6 +43,21 @@ class ThreadContext {
     bool measuring() const { return phase_.load(std::memory_order_relaxed) == Phase::Measure; }
     void begin_window();                 // waits out the warm-up, snapshots CPU time
     void end_window(std::uint64_t ops);  // snapshots CPU time, records the count
+
+    // Barrier, warm-up (op(false), not counted), measured window (op(true),
+    // counted), then the window's accounting.
+    template <class Op>
+    void run_phases(Op&& op) {
+        wait_start();
+        while (warming()) op(false);
+        begin_window();
+        std::uint64_t ops = 0;
+        while (measuring()) {
+            op(true);
+            ++ops;
+        }
+        end_window(ops);
+    }
 
   private:
     int tid_;

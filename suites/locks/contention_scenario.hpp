@@ -78,15 +78,7 @@ Sample run_contention(const CaseConfig& c) {
             }
             spin_iterations(delays.think_iters);
         };
-        ctx.wait_start();
-        while (ctx.warming()) op(false);
-        ctx.begin_window();
-        std::uint64_t ops = 0;
-        while (ctx.measuring()) {
-            op(true);
-            ++ops;
-        }
-        ctx.end_window(ops);
+        ctx.run_phases(op);
     });
 
     std::uint64_t acquisitions = 0, handoffs = 0, longest = 0, violations = 0;

@@ -81,15 +81,7 @@ Sample run_rw(const CaseConfig& c) {
             }
             spin_iterations(delays.think_iters);
         };
-        ctx.wait_start();
-        while (ctx.warming()) op(false);
-        ctx.begin_window();
-        std::uint64_t ops = 0;
-        while (ctx.measuring()) {
-            op(true);
-            ++ops;
-        }
-        ctx.end_window(ops);
+        ctx.run_phases(op);
     });
 
     std::uint64_t reads = 0, writes = 0, write_acq = 0, violations = 0;
