@@ -56,6 +56,12 @@ std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req) {
 
     // Every --set parameter and --primitive must mean something to at least one scenario.
     for (const auto& [param, text] : req.values) {
+        if (param == "threads" &&
+            std::none_of(scenarios.begin(), scenarios.end(),
+                         [](const ScenarioInfo* s) { return s->param("threads") != nullptr; }))
+            throw UsageError(
+                "--threads: no chosen scenario takes a thread count (set its own parameters, "
+                "e.g. --set producers=1,2)");
         bool known = false;
         std::set<std::string> allowed;
         for (auto* s : scenarios)
@@ -93,6 +99,8 @@ std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req) {
             else if (auto it2 = req.scenario_values.find(s->name + "." + spec.name);
                      it2 != req.scenario_values.end())
                 values = parse_values(spec, it2->second, "--preset (" + spec.name + ")");
+            else if (spec.name == "threads" && !req.default_threads.empty())
+                values = parse_values(spec, req.default_threads, "--preset (threads)");
             else if (spec.type == ParamType::Integer)
                 values.emplace_back(spec.default_int);
             else
@@ -116,10 +124,17 @@ std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req) {
                 c.primitive = r.primitive(prim);
                 for (std::size_t a = 0; a < axes.size(); ++a)
                     c.params.set(axes[a].first->name, axes[a].second[idx[a]]);
-                if (auto* t = c.params.find("threads"))
+                if (s->thread_count)
+                    c.threads = s->thread_count(c.params);
+                else if (auto* t = c.params.find("threads"))
                     c.threads = static_cast<int>(std::get<std::int64_t>(*t));
                 c.name = case_name(*s, prim, c.params);
-                cases.push_back(std::move(c));
+                const std::string why =
+                    s->unsupported ? s->unsupported(*c.primitive, c.params) : "";
+                if (why.empty())
+                    cases.push_back(std::move(c));
+                else if (!req.primitives.empty())
+                    throw UsageError("--primitive: " + prim + " cannot run " + c.name + ": " + why);
                 std::size_t a = axes.size();
                 while (a > 0) {
                     --a;

@@ -14,6 +14,7 @@ struct PlanRequest {
     std::vector<std::string> primitives;                 // empty: every non-control one
     std::map<std::string, std::string> values;           // parameter name -> value list text
     std::map<std::string, std::string> scenario_values;  // "scenario.param" -> text (presets)
+    std::string default_threads{};  // for scenarios with a "threads" parameter, unless given
 };
 
 struct PlannedCase {

@@ -8,17 +8,23 @@
 namespace contend {
 
 struct PrimitiveInfo {
-    std::string name;              // stable, used in case names: "mcs"
-    std::string family;            // "spinlock", "blocking", "rwlock", "control", "test"
-    std::string description;       // one line: algorithm and source
+    std::string name{};            // stable, used in case names: "mcs"
+    std::string family{};          // "spinlock", "blocking", "rwlock", "control", "test"
+    std::string description{};     // one line: algorithm and source
     bool fair = false;             // FIFO (or bounded-bypass) admission promised
     bool blocking = false;         // waiters may sleep in the kernel
     bool spins = false;            // waiters spin; honours the `relax` parameter
     bool mutual_exclusion = true;  // false only for the `none` control
-    bool control = false;          // never part of a default run
-    bool test_only = false;        // registered only for the test suite
-    std::size_t size_bytes = 0;    // sizeof the primitive
-    std::size_t align_bytes = 0;   // alignof the primitive
+    // Queues: what the primitive promises (ignored for locks).
+    bool bounded = false;               // has a fixed capacity
+    bool lock_free = false;             // some thread always makes progress
+    std::string ordering{};             // "fifo", "per_producer_fifo", "lifo", "priority", "none"
+    std::string shapes{};               // supported of "spsc,mpsc,spmc,mpmc"
+    std::size_t max_message_bytes = 0;  // 0: any size
+    bool control = false;               // never part of a default run
+    bool test_only = false;             // registered only for the test suite
+    std::size_t size_bytes = 0;         // sizeof the primitive
+    std::size_t align_bytes = 0;        // alignof the primitive
 };
 
 }  // namespace contend

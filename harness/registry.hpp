@@ -44,6 +44,12 @@ struct ScenarioInfo {
     std::vector<ParamSpec> params;        // "threads" first
     std::vector<std::string> primitives;  // in registration order
     std::map<std::string, CaseRunner> runners;
+    // Threads a case runs; unset: its "threads" parameter.
+    std::function<int(const ParamPoint&)> thread_count{};
+    // Why a primitive cannot run one point of the grid ("" if it can), e.g. a
+    // producer/consumer shape it does not support. A primitive the user named
+    // gets a usage error; one chosen by default is skipped at that point.
+    std::function<std::string(const PrimitiveInfo&, const ParamPoint&)> unsupported{};
 
     const ParamSpec* param(const std::string& n) const;
 };

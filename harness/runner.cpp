@@ -103,7 +103,7 @@ int run_command(const Registry& r, RunOptions opts) {
         throw UsageError("--repetitions: " + std::to_string(opts.repetitions) +
                          " is out of range (allowed: 1..1000)");
     PlanRequest req{opts.targets, opts.primitives, opts.values, p.scenario_values};
-    if (!req.values.count("threads")) req.values["threads"] = p.threads;
+    req.default_threads = p.threads;
     const std::vector<PlannedCase> cases = plan_cases(r, req);
     if (cases.empty()) throw UsageError("scenario: nothing to run (no primitive matches)");
     int max_threads = 0;

@@ -8,7 +8,8 @@ namespace contend {
 
 std::uint64_t Sample::total_ops() const {
     std::uint64_t sum = 0;
-    for (const auto& t : threads) sum += t.ops;
+    for (const auto& t : threads)
+        if (t.counted) sum += t.ops;
     return sum;
 }
 
@@ -52,13 +53,14 @@ nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
         cpu_ns += static_cast<double>(t.cpu_ns);
         vcs += static_cast<double>(t.voluntary_cs);
         ivcs += static_cast<double>(t.involuntary_cs);
-        per_thread_ops.push_back(static_cast<double>(t.ops));
+        if (t.counted) per_thread_ops.push_back(static_cast<double>(t.ops));
         nlohmann::json row{{"thread", i},
                            {"cpu", t.cpu >= 0 ? nlohmann::json(t.cpu) : nlohmann::json(nullptr)},
                            {"ops", t.ops},
                            {"cpu_ns", t.cpu_ns},
                            {"voluntary_cs", t.voluntary_cs},
                            {"involuntary_cs", t.involuntary_cs}};
+        if (!t.role.empty()) row["role"] = t.role;
         row.update(t.extra);
         per_thread.push_back(std::move(row));
     }

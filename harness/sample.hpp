@@ -19,6 +19,12 @@ struct ThreadSample {
     std::uint64_t cpu_ns = 0;  // thread CPU time in the window
     std::int64_t voluntary_cs = 0, involuntary_cs = 0;
     int cpu = -1;  // CPU the thread ran on at the end of the window
+    // Roles in scenarios with more than one kind of thread ("producer",
+    // "consumer"); only `counted` threads' operations make the scenario's
+    // throughput and fairness (a queue's items count once, when consumed),
+    // while every thread's time counts in the cost per operation.
+    std::string role;
+    bool counted = true;
     nlohmann::json extra = nlohmann::json::object();  // scenario's per-thread figures
 };
 

@@ -72,9 +72,20 @@ void Team::coordinate() {
     if (cfg_.warmup_ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(cfg_.warmup_ns));
     window_start_ = std::chrono::steady_clock::now();
     phase_.store(Phase::Measure, std::memory_order_release);
-    std::this_thread::sleep_for(std::chrono::nanoseconds(cfg_.duration_ns));
+    const auto end = window_start_ + std::chrono::nanoseconds(cfg_.duration_ns);
+    if (cfg_.tick) {
+        for (auto now = std::chrono::steady_clock::now(); now < end;
+             now = std::chrono::steady_clock::now()) {
+            cfg_.tick();
+            std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(
+                end - now, std::chrono::nanoseconds(cfg_.tick_ns)));
+        }
+    } else {
+        std::this_thread::sleep_until(end);
+    }
     phase_.store(Phase::Stop, std::memory_order_release);
     window_end_ = std::chrono::steady_clock::now();
+    if (cfg_.after_stop) cfg_.after_stop();
 }
 
 Sample Team::collect() const {

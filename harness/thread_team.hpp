@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <new>
 #include <thread>
 #include <vector>
@@ -69,8 +70,16 @@ class ThreadContext {
 struct TeamConfig {
     int threads = 1;
     std::int64_t warmup_ns = 0, duration_ns = 0;
-    std::vector<int> thread_cpus;  // empty: unpinned
-    double ticks_per_ns = 1;       // cycle-clock calibration, for the start skew
+    std::vector<int> thread_cpus{};  // empty: unpinned
+    double ticks_per_ns = 1;         // cycle-clock calibration, for the start skew
+    // Called by the coordinator about every `tick_ns` during the window (e.g.
+    // to sample a queue's occupancy); must be cheap and not block.
+    std::function<void()> tick{};
+    std::int64_t tick_ns = 1'000'000;
+    // Called by the coordinator right after the stop flag is set, before the
+    // workers are joined: wakes threads blocked inside a primitive (e.g. by
+    // pushing one poison message per blocked consumer).
+    std::function<void()> after_stop{};
 };
 
 // Runs body(ThreadContext&) on `threads` threads and returns the window and
