@@ -131,7 +131,13 @@ std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req) {
                 c.name = case_name(*s, prim, c.params);
                 const std::string why =
                     s->unsupported ? s->unsupported(*c.primitive, c.params) : "";
-                if (why.empty())
+                const bool repeat =
+                    (s->not_applicable && s->not_applicable(*c.primitive, c.params)) ||
+                    std::any_of(cases.begin(), cases.end(),
+                                [&](const PlannedCase& x) { return x.name == c.name; });
+                if (repeat) {
+                    // same code, same figures as a case already planned: skip
+                } else if (why.empty())
                     cases.push_back(std::move(c));
                 else if (!req.primitives.empty())
                     throw UsageError("--primitive: " + prim + " cannot run " + c.name + ": " + why);

@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,15 +41,21 @@ void take_lines(std::string& buffer, CaseOutcome& out) {
 
 }  // namespace
 
-CaseOutcome run_in_child(const CaseWork& work, std::chrono::milliseconds timeout) {
+CaseOutcome run_in_child(const CaseWork& work, std::chrono::milliseconds timeout,
+                         const std::function<bool()>& abort_now) {
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + strerror(errno));
     std::fflush(nullptr);
+    const pid_t parent = getpid();
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error(std::string("fork: ") + strerror(errno));
     if (pid == 0) {
-        // Child: Ctrl-C is for the parent, which stops after this case.
+        // Child: Ctrl-C is for the parent, which stops after this case. If
+        // the parent dies (kill -9, OOM), so does the child: a hung case
+        // must never outlive the watchdog that was meant to kill it.
         signal(SIGINT, SIG_IGN);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(5);  // the parent died before prctl
         close(fds[0]);
         int status = 0;
         try {
@@ -64,8 +71,12 @@ CaseOutcome run_in_child(const CaseWork& work, std::chrono::milliseconds timeout
     CaseOutcome out;
     std::string buffer;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    bool timed_out = false;
+    bool timed_out = false, aborted = false;
     while (true) {
+        if (abort_now && abort_now()) {
+            aborted = true;
+            break;
+        }
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
@@ -83,7 +94,7 @@ CaseOutcome run_in_child(const CaseWork& work, std::chrono::milliseconds timeout
         buffer.append(chunk, static_cast<std::size_t>(n));
         take_lines(buffer, out);
     }
-    if (timed_out) kill(pid, SIGKILL);
+    if (timed_out || aborted) kill(pid, SIGKILL);
     close(fds[0]);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -98,7 +109,10 @@ CaseOutcome run_in_child(const CaseWork& work, std::chrono::milliseconds timeout
             ++it;
         }
     }
-    if (timed_out) {
+    if (aborted) {
+        out.status = "crashed";
+        out.detail = "interrupted: killed by a second Ctrl-C";
+    } else if (timed_out) {
         out.status = "timeout";
         out.detail = "no completion within " + std::to_string(timeout.count()) +
                      " ms: killed by the watchdog (a hang, deadlock or lost wake-up)";

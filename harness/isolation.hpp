@@ -23,7 +23,10 @@ struct CaseOutcome {
 // emit(sample_json) is called by `work` once per finished repetition.
 using CaseWork = std::function<void(const std::function<void(const nlohmann::json&)>& emit)>;
 
-CaseOutcome run_in_child(const CaseWork& work, std::chrono::milliseconds timeout);
+// `abort_now` is polled while waiting (at least once a second and after
+// every signal); when it returns true the child is killed at once.
+CaseOutcome run_in_child(const CaseWork& work, std::chrono::milliseconds timeout,
+                         const std::function<bool()>& abort_now);
 CaseOutcome run_in_process(const CaseWork& work);
 
 }  // namespace contend

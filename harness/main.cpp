@@ -108,7 +108,11 @@ int cmd_run(const Registry& reg, const std::vector<std::string>& args,
     o.primitives = flatten_list(prims);
     if (!duration.empty()) o.duration_ns = parse_duration_ns(duration, "--duration");
     if (!warmup.empty()) o.warmup_ns = parse_duration_ns(warmup, "--warmup");
-    if (!timeout.empty()) o.case_timeout_ns = parse_duration_ns(timeout, "--case-timeout");
+    if (!timeout.empty()) {
+        o.case_timeout_ns = parse_duration_ns(timeout, "--case-timeout");
+        if (o.case_timeout_ns < 1'000'000)
+            throw UsageError("--case-timeout: '" + timeout + "' is too short (at least 1ms)");
+    }
     const auto iso = vm["isolate"].as<std::string>();
     if (iso != "process" && iso != "none")
         throw UsageError("--isolate: '" + iso + "' is not allowed (allowed: process, none)");

@@ -1,5 +1,6 @@
 #include "harness/params.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -168,9 +169,20 @@ std::vector<ParamValue> parse_values(const ParamSpec& spec, const std::string& t
             throw UsageError(what + ": geometric range '" + item + "' must start above 0");
         if (!geometric && (hi - lo) / step > 100000)
             throw UsageError(what + ": range '" + item + "' expands to too many values");
-        for (std::int64_t v = lo; v <= hi; v = geometric ? v * step : v + step) out.emplace_back(v);
+        for (std::int64_t v = lo; v <= hi;) {
+            out.emplace_back(v);
+            // Stop instead of overflowing when the next value is past any int64.
+            if (geometric ? __builtin_mul_overflow(v, step, &v)
+                          : __builtin_add_overflow(v, step, &v))
+                break;
+        }
     }
-    return out;
+    // A value listed twice would make two cases with one name.
+    std::vector<ParamValue> unique;
+    for (auto& v : out)
+        if (std::find(unique.begin(), unique.end(), v) == unique.end())
+            unique.push_back(std::move(v));
+    return unique;
 }
 
 std::int64_t parse_duration_ns(const std::string& text, const std::string& what) {

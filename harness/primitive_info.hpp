@@ -15,12 +15,14 @@ struct PrimitiveInfo {
     bool blocking = false;         // waiters may sleep in the kernel
     bool spins = false;            // waiters spin; honours the `relax` parameter
     bool mutual_exclusion = true;  // false only for the `none` control
+    int max_threads = 0;           // most threads it can serve at once; 0: no limit
     // Queues: what the primitive promises (ignored for locks).
     bool bounded = false;               // has a fixed capacity
     bool lock_free = false;             // some thread always makes progress
     std::string ordering{};             // "fifo", "per_producer_fifo", "lifo", "priority", "none"
     std::string shapes{};               // supported of "spsc,mpsc,spmc,mpmc"
     std::size_t max_message_bytes = 0;  // 0: any size
+    std::size_t max_capacity = 0;       // 0: any capacity
     bool control = false;               // never part of a default run
     bool test_only = false;             // registered only for the test suite
     std::size_t size_bytes = 0;         // sizeof the primitive

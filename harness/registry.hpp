@@ -50,6 +50,9 @@ struct ScenarioInfo {
     // producer/consumer shape it does not support. A primitive the user named
     // gets a usage error; one chosen by default is skipped at that point.
     std::function<std::string(const PrimitiveInfo&, const ParamPoint&)> unsupported{};
+    // Points that would repeat another case for this primitive (e.g. a relax
+    // policy for a lock that never spins): always skipped, named or not.
+    std::function<bool(const PrimitiveInfo&, const ParamPoint&)> not_applicable{};
 
     const ParamSpec* param(const std::string& n) const;
 };

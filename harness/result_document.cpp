@@ -112,7 +112,11 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         doc_["benchmarks"].push_back(std::move(row));
     }
 
-    if (!rows.empty()) {
+    // Aggregates only for trusted cases: Google Benchmark's compare.py reads
+    // every aggregate row and ignores `status`, so an invalid, timed-out or
+    // crashed case keeps its sample rows (for inspection) but gets no
+    // aggregate that a comparison could take at face value.
+    if (!rows.empty() && summary.status == "ok") {
         // Which figures to aggregate: the top-level times and every numeric metric.
         std::vector<std::string> metric_names;
         for (const auto& [k, v] : rows.front()["metrics"].items())
@@ -191,7 +195,13 @@ void ResultDocument::write_atomically(const std::string& path) const {
         if (!out) throw std::runtime_error("cannot write " + tmp.string() + ": " + strerror(errno));
         out << doc_.dump(1) << "\n";
         out.flush();
-        if (!out) throw std::runtime_error("cannot write " + tmp.string() + ": " + strerror(errno));
+        if (!out) {
+            const std::string why = strerror(errno);
+            out.close();
+            std::error_code ignored;
+            fs::remove(tmp, ignored);
+            throw std::runtime_error("cannot write " + tmp.string() + ": " + why);
+        }
     }
     if (int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {
         ::fsync(fd);
@@ -199,7 +209,10 @@ void ResultDocument::write_atomically(const std::string& path) const {
     }
     std::error_code ec;
     fs::rename(tmp, target, ec);
-    if (ec) throw std::runtime_error("cannot rename to " + target.string() + ": " + ec.message());
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw std::runtime_error("cannot rename to " + target.string() + ": " + ec.message());
+    }
 }
 
 void check_writable(const std::string& path) {

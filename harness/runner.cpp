@@ -20,10 +20,12 @@
 namespace contend {
 namespace {
 
-std::atomic<bool> g_interrupted{false};
+// Ctrl-C (or SIGTERM) count: the first stops after the current case, the
+// second also kills the case in progress.
+std::atomic<int> g_interrupted{0};
 
 void on_interrupt(int) {
-    g_interrupted.store(true);
+    g_interrupted.fetch_add(1);
 }
 
 struct Preset {
@@ -72,7 +74,11 @@ Preset preset(const std::string& name) {
 }
 
 std::string default_output_path() {
-    std::filesystem::create_directories("results/local");
+    std::error_code ec;
+    std::filesystem::create_directories("results/local", ec);
+    if (ec)
+        throw UsageError("-o: cannot create results/local for the default output (" + ec.message() +
+                         "); pass -o FILE");
     return "results/local/" + host_name() + "-" + utc_timestamp(true) + ".json";
 }
 
@@ -144,7 +150,7 @@ int run_command(const Registry& r, RunOptions opts) {
     ResultDocument doc(std::move(ctx), opts.cv_threshold);
     doc.write_atomically(opts.output);
 
-    g_interrupted = false;
+    g_interrupted = 0;
     struct sigaction sa {};
     sa.sa_handler = on_interrupt;
     sigemptyset(&sa.sa_mask);
@@ -158,7 +164,7 @@ int run_command(const Registry& r, RunOptions opts) {
     Progress progress(cases.size(), tty);
     std::vector<SummaryRow> rows;
     bool any_bad = false;
-    for (std::size_t i = 0; i < cases.size() && !g_interrupted; ++i) {
+    for (std::size_t i = 0; i < cases.size() && g_interrupted == 0; ++i) {
         const PlannedCase& pc = cases[i];
         progress.start_case(i, pc.name, per_case_s);
         CaseConfig cfg;
@@ -184,7 +190,9 @@ int run_command(const Registry& r, RunOptions opts) {
         const auto timeout = std::chrono::milliseconds(
             opts.case_timeout_ns > 0 ? opts.case_timeout_ns / 1'000'000
                                      : static_cast<std::int64_t>(per_case_s * 3000) + 10'000);
-        CaseOutcome outcome = opts.isolate ? run_in_child(work, timeout) : run_in_process(work);
+        CaseOutcome outcome = opts.isolate
+                                  ? run_in_child(work, timeout, [] { return g_interrupted >= 2; })
+                                  : run_in_process(work);
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         progress.finish_case(wall);
@@ -205,7 +213,8 @@ int run_command(const Registry& r, RunOptions opts) {
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGTERM, &old_term, nullptr);
 
-    const bool interrupted = g_interrupted.load();
+    // An interrupt that arrived after the last case stopped nothing.
+    const bool interrupted = rows.size() < cases.size();
     doc.context()["complete"] = !interrupted;
     doc.write_atomically(opts.output);
     if (!opts.quiet) print_summary(rows, opts.output);

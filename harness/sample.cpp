@@ -1,5 +1,6 @@
 #include "harness/sample.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "harness/stats.hpp"
@@ -61,6 +62,7 @@ nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
                            {"voluntary_cs", t.voluntary_cs},
                            {"involuntary_cs", t.involuntary_cs}};
         if (!t.role.empty()) row["role"] = t.role;
+        if (!s.thread_cpus.empty()) row["pinned"] = !t.pin_failed;
         row.update(t.extra);
         per_thread.push_back(std::move(row));
     }
@@ -92,6 +94,11 @@ nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
 
     nlohmann::json cpus_json = nlohmann::json::array();
     for (int c : s.thread_cpus) cpus_json.push_back(c);
+    // Pinned threads can use only the CPUs they were pinned to.
+    std::vector<int> distinct = s.thread_cpus;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    const int usable_cpus = distinct.empty() ? cpus : static_cast<int>(distinct.size());
 
     nlohmann::json row{
         {"iterations", ops},
@@ -100,7 +107,7 @@ nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
         {"time_unit", "ns"},
         {"items_per_second", finite_or_null(d_ops / (s.window_ns * 1e-9))},
         {"cpus", cpus},
-        {"oversubscribed", static_cast<int>(s.threads.size()) > cpus},
+        {"oversubscribed", static_cast<int>(s.threads.size()) > usable_cpus},
         {"metrics", std::move(metrics)},
         {"per_thread", std::move(per_thread)},
         {"latency", std::move(latency)},

@@ -25,6 +25,7 @@ struct ThreadSample {
     // while every thread's time counts in the cost per operation.
     std::string role;
     bool counted = true;
+    bool pin_failed = false;                          // pinning was asked for and the OS refused
     nlohmann::json extra = nlohmann::json::object();  // scenario's per-thread figures
 };
 

@@ -99,6 +99,7 @@ Sample Team::collect() const {
         t.voluntary_cs = w.vcs_end - w.vcs_start;
         t.involuntary_cs = w.ivcs_end - w.ivcs_start;
         t.cpu = w.cpu;
+        t.pin_failed = !w.pinned_ok;
         s.threads.push_back(t);
         first = std::min(first, w.start_ticks);
         last = std::max(last, w.start_ticks);

@@ -2,11 +2,13 @@
 // harness reaches suites only through this one function.
 #include "harness/registry.hpp"
 #include "suites/locks/register_locks.hpp"
+#include "suites/queues/register_queues.hpp"
 
 namespace contend {
 
 void register_all(Registry& r, bool with_test_primitives) {
     register_locks(r, with_test_primitives);
+    register_queues(r);
 }
 
 }  // namespace contend

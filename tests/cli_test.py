@@ -72,6 +72,15 @@ class BadInput(Tmp):
         (["run", "locks.contention", "--isolate", "thread"], "--isolate"),
         (["run", "locks.contention", "--bogus-flag"], "bogus-flag"),
         (["run", "locks.contention", "-o", "/nonexistent-dir/x.json"], "-o"),
+        (["run", "locks.contention", "--case-timeout", "500us"], "--case-timeout"),
+        (["run", "locks.contention", "--primitive", "array", "--threads", "300"], "at most 256"),
+        (["run", "queues.throughput", "--threads", "2"], "--threads"),
+        (["run", "queues.throughput", "--set", "capacity=0"], "capacity"),
+        (["run", "queues.throughput", "--primitive", "spsc_ring", "--set", "producers=2"], "spsc"),
+        (["run", "queues.throughput", "--primitive", "moodycamel", "--set", "wait=block"], "block"),
+        (["run", "queues.throughput", "--primitive", "boost_queue", "--set", "capacity=100000"],
+         "65534"),
+        (["run", "queues.throughput", "--set", "payload_bytes=4096"], "payload_bytes"),
         (["frobnicate"], "frobnicate"),
         (["list", "--xml"], "--xml"),
         (["micro", "--no-such-flag"], "--no-such-flag"),
@@ -112,6 +121,8 @@ class Runs(Tmp):
             self.assertEqual(len(s["per_thread"]), s["threads"])
             self.assertIsNotNone(s["metrics"]["jain_index"])
             self.assertIn("handoff_rate", s["metrics"])
+            self.assertGreaterEqual(s["metrics"]["longest_same_owner_run"], 1)
+            self.assertLessEqual(s["metrics"]["longest_same_owner_run"], s["iterations"])
             self.assertIn("p99", s["latency"]["acquire_wait"])
             self.assertTrue(s["validation"]["ok"])
             self.assertEqual(s["oversubscribed"], s["threads"] > doc["context"]["num_cpus"])
@@ -119,19 +130,81 @@ class Runs(Tmp):
         self.assert_valid_schema(self.out)
 
     def test_broken_lock_is_caught(self):
-        # Overlaps need two threads between the check and the set at once;
-        # 4 threads x 3 windows of 50 ms give tens of thousands of them even
-        # on a loaded 2-CPU machine (and one is enough to fail the case).
-        p = run(["run", "locks.contention", "--primitive", "broken_tas,std_mutex", "--threads", "4",
-                 "--set", "cs_ns=200", "--set", "think_ns=0", "--duration", "50ms", "--warmup", "5ms",
-                 "--repetitions", "3", "--quiet", "-o", self.out])
+        # Overlaps need two threads between the check and the set at once.
+        # relax=yield puts a yield in that window, so even on a loaded
+        # machine where the threads seldom run together, one thread gives
+        # the CPU to another right inside the window.
+        p = run(["run", "locks.contention", "--primitive", "broken_tas,ttas", "--threads", "4",
+                 "--set", "cs_ns=200", "--set", "think_ns=0", "--set", "relax=yield",
+                 "--duration", "30ms", "--warmup", "5ms",
+                 "--repetitions", "6", "--quiet", "-o", self.out])
         self.assertEqual(p.returncode, 1, p.stderr)
         doc = load(self.out)
         self.assertEqual(case_status(doc, "broken_tas"), ["invalid"])
-        self.assertEqual(case_status(doc, "std_mutex"), ["ok"])
+        self.assertEqual(case_status(doc, "ttas"), ["ok"])
         bad = [b for b in doc["benchmarks"] if b["primitive"] == "broken_tas" and b["run_type"] == "iteration"]
         self.assertTrue(any(b["validation"]["checks"]["mutual_exclusion_violations"] > 0 for b in bad))
         self.assert_valid_schema(self.out)
+
+    def test_broken_rw_lock_is_caught(self):
+        p = run(["run", "locks.rw", "--primitive", "broken_rw,rw_spin", "--threads", "4",
+                 "--set", "read_pct=50", "--set", "cs_ns=200", "--set", "think_ns=0",
+                 "--duration", "50ms", "--warmup", "5ms", "--repetitions", "3", "--quiet",
+                 "-o", self.out])
+        self.assertEqual(p.returncode, 1, p.stderr)
+        doc = load(self.out)
+        self.assertEqual(case_status(doc, "broken_rw"), ["invalid"])
+        self.assertEqual(case_status(doc, "rw_spin"), ["ok"])
+        # An untrusted case keeps its samples but gets no aggregate rows.
+        agg = [b for b in doc["benchmarks"] if b["primitive"] == "broken_rw" and b["run_type"] == "aggregate"]
+        self.assertEqual(agg, [])
+
+    def test_repeated_values_make_one_case(self):
+        p = run(["run", "locks.contention", "--primitive", "ticket", "--threads", "2,2,1..2",
+                 "--set", "relax=pause,none", "--primitive", "std_mutex", "-o", self.out] + FAST)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        names = [c["name"] for c in load(self.out)["cases"]]
+        self.assertEqual(len(names), len(set(names)))
+        # relax does not apply to std_mutex: no relax:none case for it
+        self.assertEqual(len(names), 2 * 2 + 2, names)
+
+    def test_pinning_two_threads_on_one_cpu_is_oversubscribed(self):
+        p = run(["run", "locks.contention", "--primitive", "std_mutex", "--threads", "2", "--pin", "0",
+                 "-o", self.out] + FAST)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        s = [b for b in load(self.out)["benchmarks"] if b["run_type"] == "iteration"][0]
+        self.assertTrue(s["oversubscribed"])
+        self.assertEqual(s["thread_cpus"], [0, 0])
+        self.assertTrue(all(t["pinned"] for t in s["per_thread"]))
+
+    def test_broken_queue_is_caught_and_queues_validate(self):
+        p = run(["run", "queues.throughput", "--primitive", "broken_queue,mpmc_ring,mutex_priority",
+                 "--set", "producers=2", "--set", "consumers=2", "--duration", "50ms", "--warmup",
+                 "5ms", "--repetitions", "2", "--quiet", "-o", self.out])
+        self.assertEqual(p.returncode, 1, p.stderr)
+        doc = load(self.out)
+        self.assertEqual(case_status(doc, "broken_queue"), ["invalid"])
+        self.assertEqual(case_status(doc, "mpmc_ring"), ["ok"])
+        self.assertEqual(case_status(doc, "mutex_priority"), ["ok"])
+        rows = [b for b in doc["benchmarks"] if b["primitive"] == "mpmc_ring" and b["run_type"] == "iteration"]
+        for r in rows:
+            self.assertEqual([t["role"] for t in r["per_thread"]], ["producer"] * 2 + ["consumer"] * 2)
+            self.assertEqual(r["validation"]["checks"]["lost_or_duplicated"], 0)
+            self.assertIn("p99", r["latency"]["enqueue_dequeue"])
+        self.assert_valid_schema(self.out)
+
+    def test_pingpong_reports_the_cache_line_floor(self):
+        p = run(["run", "queues.pingpong", "--primitive", "spsc_ring,mutex_fifo", "--set",
+                 "wait=yield", "--duration", "60ms", "--warmup", "5ms", "--repetitions", "2",
+                 "--quiet", "-o", self.out])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rows = [b for b in load(self.out)["benchmarks"] if b["run_type"] == "iteration"]
+        self.assertEqual(len(rows), 4)
+        for r in rows:
+            self.assertIn("cache_line_round_trip", r["latency"])
+            self.assertIn("floor_rtt_p50_ns", r["metrics"])
+        # On a loaded machine one window may see no bounce; not all of them.
+        self.assertTrue(any((r["metrics"]["floor_rtt_p50_ns"] or 0) > 0 for r in rows))
 
     def test_hang_is_timeout_and_the_run_goes_on(self):
         p = run(["run", "locks.contention", "--primitive", "test_never_releases,std_mutex",

@@ -55,15 +55,17 @@ Sample run_contention(const CaseConfig& c) {
             const std::uint64_t t1 = timed ? cycle_clock::now() : 0;
             if (g.owner.load(std::memory_order_relaxed) != kNoOwner) ++st.violations;
             g.owner.store(me, std::memory_order_relaxed);
+            // Runs count measured acquisitions only, so the warm-up cannot
+            // lengthen them; a run of one is a run too.
+            std::uint64_t run = measured;
             if (g.last_owner.load(std::memory_order_relaxed) != me) {
                 g.last_owner.store(me, std::memory_order_relaxed);
-                g.same_owner_run.store(1, std::memory_order_relaxed);
                 st.handoffs += measured;
             } else {
-                const auto run = g.same_owner_run.load(std::memory_order_relaxed) + 1;
-                g.same_owner_run.store(run, std::memory_order_relaxed);
-                if (measured && run > st.longest_run) st.longest_run = run;
+                run += g.same_owner_run.load(std::memory_order_relaxed);
             }
+            g.same_owner_run.store(run, std::memory_order_relaxed);
+            if (run > st.longest_run) st.longest_run = run;
             for (auto& line : lines) unguarded_increment(line.value);
             spin_iterations(delays.cs_iters);
             unguarded_increment(g.counter);
@@ -114,9 +116,14 @@ Sample run_contention(const CaseConfig& c) {
         s.detail = "no mutual exclusion claimed by this primitive: checks recorded, not enforced";
     } else if (violations || counter != acquisitions || !lines_ok) {
         s.valid = false;
-        s.detail = "mutual exclusion broken: " + std::to_string(violations) +
-                   " owner-marker violations, counter " + std::to_string(counter) +
-                   " != acquisitions " + std::to_string(acquisitions);
+        std::string what;
+        auto add = [&](const std::string& x) { what += (what.empty() ? "" : "; ") + x; };
+        if (violations) add(std::to_string(violations) + " owner-marker violations");
+        if (counter != acquisitions)
+            add("counter " + std::to_string(counter) + " != acquisitions " +
+                std::to_string(acquisitions) + " (lost updates)");
+        if (!lines_ok) add("a cs_lines line lost updates");
+        s.detail = "mutual exclusion broken: " + what;
     }
     return s;
 }

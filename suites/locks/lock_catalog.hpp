@@ -36,6 +36,7 @@
 #include "suites/locks/primitives/std_shared_mutex.hpp"
 #include "suites/locks/primitives/tbb_spin_rw_mutex.hpp"
 
+#include "suites/locks/primitives/broken_rw.hpp"
 #include "suites/locks/primitives/broken_tas.hpp"
 #include "suites/locks/primitives/none.hpp"
 
@@ -65,6 +66,11 @@ inline PrimitiveInfo info(const char* name, const char* family, unsigned props,
                          .control = (props & kControl) != 0};
 }
 
+inline PrimitiveInfo with_max_threads(PrimitiveInfo p, int max_threads) {
+    p.max_threads = max_threads;
+    return p;
+}
+
 }  // namespace lock_catalog_detail
 
 template <class Visitor>
@@ -88,8 +94,9 @@ void for_each_lock(Visitor& visit) {
         info("mcs", kSpin, kFair | kSpins, "MCS queue lock (Mellor-Crummey & Scott 1991)"));
     visit.template spinning<ClhLock>(
         info("clh", kSpin, kFair | kSpins, "CLH queue lock (Craig 1993; Magnusson et al. 1994)"));
-    visit.template spinning<ArrayLock>(
-        info("array", kSpin, kFair | kSpins, "Anderson array queue lock, <= 256 contenders"));
+    visit.template spinning<ArrayLock>(with_max_threads(
+        info("array", kSpin, kFair | kSpins, "Anderson array queue lock, <= 256 contenders"),
+        static_cast<int>(ArrayLock<relax::Pause>::kCapacity)));
 
     // Library spinlocks: they spin with their own fixed back-off, not the
     // relax parameter, hence no kSpins.
@@ -127,6 +134,8 @@ void for_each_lock(Visitor& visit) {
         info("none", kCtl, kNoExclusion | kControl, "no lock: harness-overhead baseline"));
     visit.template spinning<BrokenTasLock>(
         info("broken_tas", kCtl, kSpins | kControl, "non-atomic check-then-set: must fail"));
+    visit.template spinning<BrokenRwLock>(info("broken_rw", kCtl, kSpins | kControl,
+                                               "rw lock whose readers ignore writers: must fail"));
 }
 
 }  // namespace contend

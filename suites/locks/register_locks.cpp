@@ -24,19 +24,34 @@ ParamSpec ns_param(const char* name, std::int64_t def, const char* doc) {
     return ParamSpec::integer(name, def, 0, 100'000'000, "ns", doc, true);
 }
 
+// A lock that serves a bounded number of threads (array) cannot run beyond it.
+std::string too_many_threads(const PrimitiveInfo& p, const ParamPoint& point) {
+    if (p.max_threads && point.integer("threads") > p.max_threads)
+        return "it serves at most " + std::to_string(p.max_threads) + " threads at once";
+    return "";
+}
+
+// The relax policy changes nothing for a lock that does not spin.
+bool relax_irrelevant(const PrimitiveInfo& p, const ParamPoint& point) {
+    return !p.spins && point.choice("relax") != "pause";
+}
+
 void add_scenarios(Registry& r) {
     r.add_suite("locks", "mutexes, spinlocks and reader-writer locks under contention");
-    r.add_scenario({kContention,
-                    "locks",
-                    "threads hammer one lock: throughput, fairness, acquire wait, handoff",
-                    {threads_param(), ns_param("cs_ns", 100, "busy work inside the lock"),
-                     ns_param("think_ns", 400, "busy work between acquisitions"),
-                     ParamSpec::integer("cs_lines", 1, 0, 64, "lines",
-                                        "extra shared cache lines written inside the lock"),
-                     relax_param()},
-                    {},
-                    {}});
-    r.add_scenario(
+    auto& contention =
+        r.add_scenario({kContention,
+                        "locks",
+                        "threads hammer one lock: throughput, fairness, acquire wait, handoff",
+                        {threads_param(), ns_param("cs_ns", 100, "busy work inside the lock"),
+                         ns_param("think_ns", 400, "busy work between acquisitions"),
+                         ParamSpec::integer("cs_lines", 1, 0, 64, "lines",
+                                            "extra shared cache lines written inside the lock"),
+                         relax_param()},
+                        {},
+                        {}});
+    contention.unsupported = too_many_threads;
+    contention.not_applicable = relax_irrelevant;
+    auto& rw = r.add_scenario(
         {kRw,
          "locks",
          "readers and writers share one rw lock: read/write throughput, writer wait",
@@ -46,6 +61,8 @@ void add_scenarios(Registry& r) {
           ns_param("think_ns", 400, "busy work between acquisitions"), relax_param()},
          {},
          {}});
+    rw.unsupported = too_many_threads;
+    rw.not_applicable = relax_irrelevant;
 }
 
 // Binds each lock of the catalogue to the scenarios its concepts allow.

@@ -16,7 +16,11 @@ class BrokenTasLock {
   public:
     void lock() noexcept {
         while (flag_.load(std::memory_order_acquire) != 0) Relax::cpu();
-        // The bug: the window between the load above and this store.
+        // The bug: the window between the load above and this store. One
+        // relax step widens it, as any work between check and set would;
+        // with relax=yield it becomes a preemption point, so the overlap
+        // shows up even when threads rarely run at the same time.
+        Relax::cpu();
         flag_.store(1, std::memory_order_relaxed);
     }
     void unlock() noexcept { flag_.store(0, std::memory_order_release); }

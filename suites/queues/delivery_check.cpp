@@ -1,0 +1,34 @@
+#include "suites/queues/delivery_check.hpp"
+
+namespace contend::queues {
+
+DeliveryVerdict check_delivery(const std::vector<std::uint64_t>& sent,
+                               const std::vector<const DeliveryTally*>& received) {
+    DeliveryVerdict v;
+    for (std::size_t p = 0; p < sent.size(); ++p) {
+        ProducerTally got;
+        for (const auto* t : received) {
+            const auto& x = t->per_producer()[p];
+            got.count += x.count;
+            got.sum += x.sum;
+            got.sum_squares += x.sum_squares;
+        }
+        // Sums of 0..n-1 and of their squares, modulo 2^64 like the tallies.
+        const unsigned __int128 n = sent[p];
+        const auto sum = static_cast<std::uint64_t>(n == 0 ? 0 : n * (n - 1) / 2);
+        const auto squares = static_cast<std::uint64_t>(n == 0 ? 0 : (n - 1) * n * (2 * n - 1) / 6);
+        const std::uint64_t diff = got.count > sent[p] ? got.count - sent[p] : sent[p] - got.count;
+        v.lost_or_duplicated += diff;
+        const bool sums_ok = got.sum == sum && got.sum_squares == squares;
+        v.checksum_mismatches += !sums_ok;
+        if ((diff || !sums_ok) && v.ok) {
+            v.ok = false;
+            v.detail = "producer " + std::to_string(p) + " sent " + std::to_string(sent[p]) +
+                       " messages, " + std::to_string(got.count) + " were delivered" +
+                       (diff ? "" : " but not exactly once each (sequence checksums differ)");
+        }
+    }
+    return v;
+}
+
+}  // namespace contend::queues

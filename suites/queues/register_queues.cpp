@@ -1,0 +1,149 @@
+#include "suites/queues/register_queues.hpp"
+
+#include <stdexcept>
+
+#include "harness/registry.hpp"
+#include "suites/queues/ipc/channel_catalog.hpp"
+#include "suites/queues/ipc/ipc_throughput.hpp"
+#include "suites/queues/pingpong_scenario.hpp"
+#include "suites/queues/queue_catalog.hpp"
+#include "suites/queues/throughput_scenario.hpp"
+
+namespace contend {
+namespace {
+
+using queues::Message;
+
+constexpr const char* kThroughput = "queues.throughput";
+constexpr const char* kPingpong = "queues.pingpong";
+
+std::string shape_of(std::int64_t producers, std::int64_t consumers) {
+    return std::string(producers > 1 ? "mp" : "sp") + (consumers > 1 ? "mc" : "sc");
+}
+
+bool lists(const std::string& csv, const std::string& item) {
+    return ("," + csv + ",").find("," + item + ",") != std::string::npos;
+}
+
+// What a queue cannot do at one point of the grid, in words.
+std::string unsupported(const PrimitiveInfo& q, const ParamPoint& p) {
+    const bool two_threads = !p.find("producers");  // pingpong: one queue each way
+    const auto shape = two_threads ? std::string("spsc")
+                                   : shape_of(p.integer("producers"), p.integer("consumers"));
+    if (!lists(q.shapes, shape)) return "it supports " + q.shapes + ", not " + shape;
+    if (p.choice("wait") == "block" && !q.blocking)
+        return "wait=block needs a queue that can block (this one only has try operations)";
+    const auto capacity = static_cast<std::size_t>(p.integer("capacity"));
+    if (q.max_capacity && capacity > q.max_capacity)
+        return "capacity " + std::to_string(capacity) + " exceeds its maximum of " +
+               std::to_string(q.max_capacity);
+    const auto bytes = std::stoul(p.choice("payload_bytes"));
+    if (q.max_message_bytes && bytes > q.max_message_bytes)
+        return "payload_bytes " + std::to_string(bytes) + " exceeds its maximum of " +
+               std::to_string(q.max_message_bytes);
+    return "";
+}
+
+void add_scenarios(Registry& r) {
+    r.add_suite("queues", "FIFO, LIFO and priority queues, lock-free and blocking");
+    auto& s = r.add_scenario(
+        {kThroughput,
+         "queues",
+         "producers push, consumers pop: items/s, failed tries, latency, occupancy, fairness",
+         {ParamSpec::integer("producers", 1, 1, 256, "", "producer threads", true),
+          ParamSpec::integer("consumers", 1, 1, 256, "", "consumer threads", true),
+          ParamSpec::integer("capacity", 1024, 1, 1 << 24, "items",
+                             "bound of bounded queues (initial size hint for others)", true),
+          ParamSpec::choice("payload_bytes", "32", {"32", "64", "256", "1024"},
+                            "whole message size (24-byte header + payload)"),
+          ParamSpec::integer("batch", 1, 1, 1024, "",
+                             "items per push/pop round between stop checks"),
+          ParamSpec::choice("wait", "spin", {"spin", "yield", "block"},
+                            "on full/empty: pause and retry, sched_yield, or block in the queue")},
+         {},
+         {}});
+    s.thread_count = [](const ParamPoint& p) {
+        return static_cast<int>(p.integer("producers") + p.integer("consumers"));
+    };
+    s.unsupported = unsupported;
+
+    auto& pp = r.add_scenario(
+        {kPingpong,
+         "queues",
+         "round trip through two queues between two threads, beside the cache-line floor",
+         {ParamSpec::integer("capacity", 1024, 2, 1 << 24, "items", "bound of each queue", true),
+          ParamSpec::choice("payload_bytes", "32", {"32", "64", "256", "1024"},
+                            "whole message size (24-byte header + payload)"),
+          ParamSpec::choice("wait", "spin", {"spin", "yield", "block"},
+                            "while waiting: pause and retry, sched_yield, or block in the queue")},
+         {},
+         {}});
+    pp.thread_count = [](const ParamPoint&) { return 2; };
+    pp.unsupported = unsupported;
+}
+
+// Runs fn.template operator()<Q<Message<B>>, Message<B>>() for the case's payload size.
+template <template <class> class Q, class Fn>
+Sample with_payload(const CaseConfig& c, Fn&& fn) {
+    const auto& bytes = c.params.choice("payload_bytes");
+    if (bytes == "64") return fn.template operator()<Q<Message<64>>, Message<64>>();
+    if (bytes == "256") return fn.template operator()<Q<Message<256>>, Message<256>>();
+    if (bytes == "1024") return fn.template operator()<Q<Message<1024>>, Message<1024>>();
+    return fn.template operator()<Q<Message<32>>, Message<32>>();
+}
+
+struct QueueBinder {
+    Registry& r;
+
+    template <template <class> class Q>
+    void queue(PrimitiveInfo info) {
+        using Small = Q<Message<32>>;
+        static_assert(queues::TryQueue<Small, Message<32>>);
+        if (info.blocking != queues::BlockingQueue<Small, Message<32>>)
+            throw std::logic_error("queue " + info.name +
+                                   ": declared blocking does not match its push/pop");
+        info.size_bytes = sizeof(Small);
+        info.align_bytes = alignof(Small);
+        const auto& p = r.add_primitive(info);
+        r.bind(kThroughput, p.name, [](const CaseConfig& c) {
+            return with_payload<Q>(
+                c, [&]<class Queue, class T>() { return queues::run_throughput<Queue, T>(c); });
+        });
+        r.bind(kPingpong, p.name, [](const CaseConfig& c) {
+            return with_payload<Q>(
+                c, [&]<class Queue, class T>() { return queues::run_pingpong<Queue, T>(c); });
+        });
+    }
+};
+
+// Inter-process channels run in queues.throughput (one producer process,
+// one consumer process).
+struct ChannelBinder {
+    Registry& r;
+
+    template <class Ch>
+    void channel(PrimitiveInfo info) {
+        info.size_bytes = sizeof(Ch);
+        info.align_bytes = alignof(Ch);
+        const auto& p = r.add_primitive(info);
+        r.bind(kThroughput, p.name, [](const CaseConfig& c) {
+            const auto& bytes = c.params.choice("payload_bytes");
+            if (bytes == "64") return queues::ipc::run_ipc_throughput<Ch, Message<64>>(c);
+            if (bytes == "256") return queues::ipc::run_ipc_throughput<Ch, Message<256>>(c);
+            if (bytes == "1024") return queues::ipc::run_ipc_throughput<Ch, Message<1024>>(c);
+            return queues::ipc::run_ipc_throughput<Ch, Message<32>>(c);
+        });
+    }
+};
+
+}  // namespace
+
+void register_queues(Registry& r) {
+    add_scenarios(r);
+    QueueBinder binder{r};
+    queues::for_each_queue(binder);
+    ChannelBinder channels{r};
+    queues::ipc::for_each_channel(channels);
+}
+
+}  // namespace contend
