@@ -118,6 +118,8 @@ std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req) {
         // so one primitive's points run together.
         for (const auto& prim : prims) {
             std::vector<std::size_t> idx(axes.size(), 0);
+            const std::size_t planned_before = cases.size();
+            std::string first_refusal;  // why the first unsupported point cannot run
             while (true) {
                 PlannedCase c;
                 c.scenario = s;
@@ -139,8 +141,8 @@ std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req) {
                     // same code, same figures as a case already planned: skip
                 } else if (why.empty())
                     cases.push_back(std::move(c));
-                else if (!req.primitives.empty())
-                    throw UsageError("--primitive: " + prim + " cannot run " + c.name + ": " + why);
+                else if (first_refusal.empty())
+                    first_refusal = c.name + ": " + why;
                 std::size_t a = axes.size();
                 while (a > 0) {
                     --a;
@@ -150,7 +152,12 @@ std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req) {
                 }
                 if (axes.empty()) break;
             }
-        next_primitive:;
+        next_primitive:
+            // A sweep skips the points a primitive cannot run (SPSC queues at
+            // 2x2, say); a primitive the user named that can run none of them
+            // is an error worth a line.
+            if (!req.primitives.empty() && cases.size() == planned_before && !first_refusal.empty())
+                throw UsageError("--primitive: " + prim + " cannot run " + first_refusal);
         }
     }
     return cases;

@@ -60,6 +60,9 @@ std::string doubling_threads(int cpus, bool every_cpu_count) {
 // separates fair from unfair locks (no think time flatters unfair ones).
 Preset preset(const std::string& name) {
     const int cpus = Topology::get().allowed_cpus();
+    // Queues: the four shapes 1x1, 1x2, 2x1, 2x2 (SPSC-only queues run 1x1).
+    const std::map<std::string, std::string> queue_shapes{{"queues.throughput.producers", "1,2"},
+                                                          {"queues.throughput.consumers", "1,2"}};
     if (name == "quick") return {name, 50'000'000, 10'000'000, 3, "1,2", {}};
     if (name == "full")
         return {name,
@@ -67,9 +70,12 @@ Preset preset(const std::string& name) {
                 50'000'000,
                 10,
                 doubling_threads(cpus, true),
-                {{"locks.contention.think_ns", "0,400,4000"}, {"locks.rw.read_pct", "50,90,99"}}};
+                {{"locks.contention.think_ns", "0,400,4000"},
+                 {"locks.rw.read_pct", "50,90,99"},
+                 {"queues.throughput.producers", "1,2,4"},
+                 {"queues.throughput.consumers", "1,2,4"}}};
     if (name == "default")
-        return {name, 100'000'000, 20'000'000, 5, doubling_threads(cpus, false), {}};
+        return {name, 100'000'000, 20'000'000, 5, doubling_threads(cpus, false), queue_shapes};
     throw UsageError("--preset: '" + name + "' is not allowed (allowed: quick, default, full)");
 }
 

@@ -133,14 +133,14 @@ def threads_of(row):
     return t
 
 
-def fixed_params(row):
-    """The row's parameters other than `threads`, as a dict."""
-    return {k: v for k, v in (row.get("params") or {}).items() if k != "threads"}
+def fixed_params(row, exclude=("threads",)):
+    """The row's parameters other than `threads` (or those in `exclude`), as a dict."""
+    return {k: v for k, v in (row.get("params") or {}).items() if k not in exclude}
 
 
-def params_key(row):
+def params_key(row, exclude=("threads",)):
     """Hashable, order-independent key of the row's parameters other than threads."""
-    return tuple(sorted(fixed_params(row).items(), key=lambda kv: kv[0]))
+    return tuple(sorted(fixed_params(row, exclude).items(), key=lambda kv: kv[0]))
 
 
 def group_by(rows, keyfunc):
@@ -160,9 +160,10 @@ def by_scenario(rows):
     return group_by(rows, lambda r: r.get("scenario"))
 
 
-def parameter_sets(rows):
+def parameter_sets(rows, exclude=("threads",)):
     """The distinct fixed-parameter combinations of `rows` that deserve their
     own figure, each with the rows that belong to it: [(params dict, rows)].
+    The parameters in `exclude` are the figure's axes, not fixed.
 
     A row whose fixed parameters are a subset of a fuller combination (a
     primitive that does not take `relax`, say) is compatible with it and is
@@ -171,16 +172,23 @@ def parameter_sets(rows):
     """
     combos = {}
     for r in rows:
-        combos.setdefault(params_key(r), fixed_params(r))
+        combos.setdefault(params_key(r, exclude), fixed_params(r, exclude))
     keys = list(combos)
     maximal = [k for k in keys
                if not any(set(k) < set(o) for o in keys if o != k)]
     out = []
     for k in maximal:
         full = set(k)
-        members = [r for r in rows if set(params_key(r)) <= full]
+        members = [r for r in rows if set(params_key(r, exclude)) <= full]
         out.append((combos[k], members))
     return out
+
+
+def shape_of(row):
+    """(producers, consumers) of a queue row or case, or None."""
+    p = row.get("params") or {}
+    pc = p.get("producers"), p.get("consumers")
+    return pc if all(isinstance(v, int) and not isinstance(v, bool) for v in pc) else None
 
 
 def primitives(rows):
@@ -202,6 +210,31 @@ def finite(v):
 def median(values):
     vals = [v for v in (finite(x) for x in values) if v is not None]
     return statistics.median(vals) if vals else None
+
+
+def not_ok_text(rows, lost):
+    """What went wrong at one point, one line per status: 'invalid x2' for the
+    not-ok samples `rows`, 'timeout, no sample' for the ledger cases `lost`;
+    '' when all is well."""
+    seen = group_by([r.get("status") or "?" for r in rows if not is_ok(r)]
+                    + [(c.get("status") or "?") + ", no sample" for c in lost], str)
+    return "\n".join(k + (" x%d" % len(v) if len(v) > 1 else "") for k, v in seen.items())
+
+
+def percentile_entries(rows, lost, key, pks):
+    """Per primitive of `rows` and `lost`: (primitive, {percentile: median of
+    latency[key][percentile] over its ok samples, or over its not-ok ones when
+    none is ok}, not_ok_text). Sorted by the first of `pks`, lowest first;
+    primitives without a value last."""
+    out = []
+    for p in primitives(rows + lost):
+        prow = [r for r in rows if r.get("primitive") == p]
+        use = [r for r in prow if is_ok(r)] or prow
+        med = {pk: median(((r.get("latency") or {}).get(key) or {}).get(pk) for r in use)
+               for pk in pks}
+        bad = not_ok_text(prow, [c for c in lost if c.get("primitive") == p])
+        out.append(((med[pks[0]] is None, med[pks[0]] or 0, p), p, med, bad))
+    return [e[1:] for e in sorted(out)]
 
 
 def latency_keys(rows):

@@ -13,9 +13,17 @@ RESULT-plots/ beside RESULT.json:
   <scenario>__<params>__share         per-thread share of the operations, least fair case
   <scenario>__<params>__rw_throughput read and write operations/s (reader-writer scenarios)
 
+Queue scenarios get their own figures instead, <params> being the parameters
+other than producers and consumers (plot_queue_figures.py):
+
+  queues.throughput__<params>__heatmap     items/s over producers x consumers, per queue
+  queues.throughput__<params>__throughput  items/s vs producers + consumers, per queue
+  queues.throughput__<params>__latency     enqueue->dequeue percentiles at the 1x1 shape
+  queues.pingpong__<params>__round_trip    round trip per queue beside the cache-line floor
+
 Colours are fixed per primitive (sorted by name) across every figure of a
-file. Only `status: ok` samples make the lines; a case with any other status
-is drawn as a red x and named, never dropped. Threads beyond context.num_cpus
+file. Only `status: ok` samples make the lines and colours; a case with any
+other status is drawn in red and named, never dropped. Threads beyond context.num_cpus
 are shaded as oversubscribed. Prints the files it wrote.
 
 Exit status: 0 figures written; 1 nothing to plot; 2 the file is not a

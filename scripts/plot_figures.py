@@ -3,13 +3,15 @@
 Figures.run() walks every scenario and every combination of its parameters
 other than `threads`, and draws the throughput, fairness, latency, share and
 (reader-writer scenarios) read/write throughput figures that the rows support;
-it returns the paths written. The look shared by all of them is plot_style's.
+it returns the paths written. Queue scenarios get their own figures instead
+(plot_queue_figures). The look shared by all of them is plot_style's.
 Importing this module starts matplotlib (through plot_style).
 """
 import math
 
 import contend_result as cr
-from plot_style import BAD_COLOR, NAN, FigureWriter, Line2D, Patch, minmax_median, plt, ticker
+from plot_queue_figures import QueueFigures
+from plot_style import BAD_COLOR, NAN, Line2D, Patch, minmax_median, plt, ticker
 
 PERCENTILES = (("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9"))
 
@@ -19,26 +21,30 @@ def throughput(row):
     return v if v is not None else cr.metric(row, "throughput_ops_per_s")
 
 
-class Figures(FigureWriter):
+class Figures(QueueFigures):
     """Every figure of one result file; run() draws them and returns the paths."""
 
     def __init__(self, doc, out_dir):
         self.rows = [r for r in cr.samples(doc) if isinstance(cr.threads_of(r), int)]
         sampled = {r.get("name") for r in self.rows}
-        # Cases that never produced a sample exist only in the ledger.
-        self.lost = [c for c in doc.get("cases", []) or []
-                     if isinstance(c, dict) and c.get("status") != "ok"
-                     and c.get("name") not in sampled
-                     and isinstance(cr.threads_of(c), int)]
+        # Cases that never produced a sample exist only in the ledger. A
+        # queue case has no thread count there, only producers and consumers.
+        self.lost_any = [c for c in doc.get("cases", []) or []
+                         if isinstance(c, dict) and c.get("status") != "ok"
+                         and c.get("name") not in sampled]
+        self.lost = [c for c in self.lost_any if isinstance(cr.threads_of(c), int)]
         super().__init__(doc.get("context") or {}, out_dir,
-                         [r.get("primitive") for r in self.rows + self.lost
+                         [r.get("primitive") for r in self.rows + self.lost_any
                           if r.get("primitive") is not None])
 
     # --- driver -----------------------------------------------------------
 
     def run(self):
         lost_by_scenario = cr.by_scenario(self.lost)
+        lost_any = cr.by_scenario(self.lost_any)
         for scenario, rows in cr.by_scenario(self.rows).items():
+            if self.queue_scenario(scenario, rows, lost_any.get(scenario, [])):
+                continue
             lost = lost_by_scenario.get(scenario, [])
             for params, members in cr.parameter_sets(rows + lost):
                 srows = [r for r in members if r.get("run_type") == "iteration"]

@@ -32,6 +32,8 @@ import contend_result as cr  # noqa: E402
 RESULT = None
 NO_RESULT = ("no real result file: pass RESULT.json as the first argument or set "
              "CONTEND_RESULT (the CTest harness always passes one)")
+NO_QUEUE_RESULT = ("CONTEND_QUEUE_RESULT is not set: it names a result of `contend run queues` "
+                   "(queues.throughput and queues.pingpong) for the queue figures")
 
 
 def _take_result_argument():
@@ -270,7 +272,7 @@ class ValidateResultTest(ScriptCase):
 
 
 class PlotTest(ScriptCase):
-    def check_plots(self, proc, out_dir):
+    def check_plots(self, proc, out_dir, kinds=("throughput", "fairness")):
         self.assertExit(proc, 0)
         listed = proc.stdout.split()
         self.assertTrue(listed, "plot.py printed no files")
@@ -286,14 +288,31 @@ class PlotTest(ScriptCase):
         for p in pngs:
             with open(p, "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", p)
-        kinds = {os.path.basename(p)[:-4].rsplit("__", 1)[-1] for p in pngs}
-        self.assertTrue({"throughput", "fairness"} <= kinds, kinds)
+        found = {os.path.basename(p)[:-4].rsplit("__", 1)[-1] for p in pngs}
+        self.assertTrue(set(kinds) <= found, found)
         return on_disk
 
     @needs_result
     def test_plot_real_result(self):
         out = os.path.join(self.tmp, "plots")
         self.check_plots(self.run_script(PLOT, RESULT, "-o", out), out)
+
+    def test_plot_queue_result(self):
+        path = os.environ.get("CONTEND_QUEUE_RESULT")
+        if not path:
+            self.skipTest(NO_QUEUE_RESULT)
+        self.assertTrue(os.path.isfile(path), "CONTEND_QUEUE_RESULT=%s: no such file" % path)
+        out = os.path.join(self.tmp, "plots")
+        names = [os.path.basename(p) for p in self.check_plots(
+            self.run_script(PLOT, os.path.abspath(path), "-o", out), out,
+            kinds=("heatmap", "round_trip"))]
+        for scenario, kind in (("queues.throughput", "heatmap"),
+                               ("queues.pingpong", "round_trip")):
+            pngs = [n for n in names if n.startswith(scenario + "__")
+                    and n.endswith("__%s.png" % kind)]
+            self.assertTrue(pngs, "no %s figure for %s in %s" % (kind, scenario, names))
+        # One figure per parameter set, never one per (producers, consumers) pair.
+        self.assertFalse([n for n in names if "producers-" in n or "consumers-" in n], names)
 
     def test_plot_fixture(self):
         out = os.path.join(self.tmp, "plots")

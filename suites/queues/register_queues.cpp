@@ -16,6 +16,7 @@ using queues::Message;
 
 constexpr const char* kThroughput = "queues.throughput";
 constexpr const char* kPingpong = "queues.pingpong";
+constexpr const char* kPaced = "queues.paced";
 
 std::string shape_of(std::int64_t producers, std::int64_t consumers) {
     return std::string(producers > 1 ? "mp" : "sp") + (consumers > 1 ? "mc" : "sc");
@@ -80,6 +81,24 @@ void add_scenarios(Registry& r) {
          {}});
     pp.thread_count = [](const ParamPoint&) { return 2; };
     pp.unsupported = unsupported;
+
+    auto& paced = r.add_scenario(
+        {kPaced,
+         "queues",
+         "producers send on a fixed schedule (open loop): latency from the scheduled send time",
+         {ParamSpec::integer("rate", 1'000'000, 1, 1'000'000'000, "items/s",
+                             "offered load, all producers together", true),
+          ParamSpec::integer("producers", 1, 1, 256, "", "producer threads", true),
+          ParamSpec::integer("consumers", 1, 1, 256, "", "consumer threads", true),
+          ParamSpec::integer("capacity", 1024, 1, 1 << 24, "items", "bound of bounded queues"),
+          ParamSpec::choice("payload_bytes", "32", {"32", "64", "256", "1024"},
+                            "whole message size (24-byte header + payload)"),
+          ParamSpec::choice("wait", "spin", {"spin", "yield", "block"},
+                            "on full/empty: pause and retry, sched_yield, or block in the queue")},
+         {},
+         {}});
+    paced.thread_count = s.thread_count;
+    paced.unsupported = unsupported;
 }
 
 // Runs fn.template operator()<Q<Message<B>>, Message<B>>() for the case's payload size.
@@ -106,6 +125,10 @@ struct QueueBinder {
         info.align_bytes = alignof(Small);
         const auto& p = r.add_primitive(info);
         r.bind(kThroughput, p.name, [](const CaseConfig& c) {
+            return with_payload<Q>(
+                c, [&]<class Queue, class T>() { return queues::run_throughput<Queue, T>(c); });
+        });
+        r.bind(kPaced, p.name, [](const CaseConfig& c) {
             return with_payload<Q>(
                 c, [&]<class Queue, class T>() { return queues::run_throughput<Queue, T>(c); });
         });

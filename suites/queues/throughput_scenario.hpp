@@ -9,6 +9,14 @@
 // received) every millisecond. `wait` says what a thread does when the queue
 // is full or empty: spin (pause), yield, or block inside the queue.
 //
+// queues.paced runs the same loop open-loop: each producer sends on a fixed
+// schedule (`rate` items/s in total, spread over the producers) and stamps
+// each message with its *scheduled* send time, not the time it got out. A
+// producer held up by a full queue or a preemption therefore charges the
+// delay to every message it owes, so coordinated omission cannot hide a
+// stall; sweeping `rate` shows where each queue saturates (achieved rate
+// falls behind, latency climbs).
+//
 // Validation: exactly-once delivery per producer and, where the queue
 // promises FIFO (global or per producer), strictly increasing sequence
 // numbers per producer at every consumer (delivery_check.hpp). After the
@@ -58,7 +66,14 @@ template <class Q, class T>
 Sample run_throughput(const CaseConfig& c) {
     const auto producers = static_cast<int>(c.params.integer("producers"));
     const auto consumers = static_cast<int>(c.params.integer("consumers"));
-    const auto batch = static_cast<int>(c.params.integer("batch"));
+    const auto* batch_param = c.params.find("batch");
+    const int batch = batch_param ? static_cast<int>(std::get<std::int64_t>(*batch_param)) : 1;
+    // Paced (open loop): ticks between one producer's scheduled sends; 0 = as fast as possible.
+    const auto* rate_param = c.params.find("rate");
+    const double interval_ticks = rate_param
+                                      ? c.clock->ticks_per_ns * 1e9 * producers /
+                                            static_cast<double>(std::get<std::int64_t>(*rate_param))
+                                      : 0.0;
     const Wait wait = wait_mode(c);
     const bool fifo =
         c.primitive->ordering == "fifo" || c.primitive->ordering == "per_producer_fifo";
@@ -97,13 +112,22 @@ Sample run_throughput(const CaseConfig& c) {
         std::uint64_t ops = 0;
         if (me < producers) {
             std::uint64_t seq = 0, rng = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(me + 1);
+            double next_send = 0;  // scheduled send time in ticks (paced runs)
             auto push_one = [&](bool measured) -> bool {
+                std::uint64_t scheduled = 0;
+                if (interval_ticks > 0) {
+                    if (next_send == 0) next_send = static_cast<double>(cycle_clock::now());
+                    scheduled = static_cast<std::uint64_t>(next_send);
+                    while (cycle_clock::now() < scheduled)
+                        if (!ctx.warming() && !ctx.measuring()) return false;
+                    next_send += interval_ticks;
+                }
                 T m{};
                 m.producer = static_cast<std::uint32_t>(me);
                 m.sequence = seq;
                 rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
                 m.priority = static_cast<std::uint32_t>(rng & 0xffff);
-                m.sent_ticks = seq % every == 0 ? cycle_clock::now() : 0;
+                m.sent_ticks = seq % every != 0 ? 0 : scheduled ? scheduled : cycle_clock::now();
                 bool blocking_push = false;
                 if constexpr (BlockingQueue<Q, T>) blocking_push = wait == Wait::Block;
                 if (blocking_push) {
@@ -237,6 +261,11 @@ Sample run_throughput(const CaseConfig& c) {
     s.metrics["occupancy_p90"] = occupancy.count() ? occupancy.percentile(90) : 0;
     s.metrics["occupancy_max"] = occupancy.max();
     s.metrics["drained_after_window"] = drained;
+    if (rate_param) {
+        const double offered = static_cast<double>(std::get<std::int64_t>(*rate_param));
+        s.metrics["offered_items_per_s"] = offered;
+        s.metrics["achieved_over_offered"] = finite_or_null(items / (s.window_ns * 1e-9) / offered);
+    }
     s.checks = {{"lost_or_duplicated", v.lost_or_duplicated},
                 {"checksum_mismatches", v.checksum_mismatches},
                 {"order_violations", order_violations},
