@@ -21,6 +21,12 @@ other than producers and consumers (plot_queue_figures.py):
   queues.throughput__<params>__latency     enqueue->dequeue percentiles at the 1x1 shape
   queues.pingpong__<params>__round_trip    round trip per queue beside the cache-line floor
 
+Paced queue scenarios (rows with an offered `rate`) get one figure per
+combination of the parameters other than the rate (plot_paced_figures.py):
+
+  queues.paced__<params>__paced   enqueue->dequeue p50/p99 and achieved/offered
+                                  vs offered rate per queue, saturation ringed
+
 Colours are fixed per primitive (sorted by name) across every figure of a
 file. Only `status: ok` samples make the lines and colours; a case with any
 other status is drawn in red and named, never dropped. Threads beyond context.num_cpus

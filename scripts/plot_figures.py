@@ -4,24 +4,24 @@ Figures.run() walks every scenario and every combination of its parameters
 other than `threads`, and draws the throughput, fairness, latency, share and
 (reader-writer scenarios) read/write throughput figures that the rows support;
 it returns the paths written. Queue scenarios get their own figures instead
-(plot_queue_figures). The look shared by all of them is plot_style's.
+(plot_queue_figures; paced ones, those with an offered rate,
+plot_paced_figures). The look shared by all of them is plot_style's.
 Importing this module starts matplotlib (through plot_style).
 """
 import math
 
 import contend_result as cr
+from plot_paced_figures import PacedFigures
 from plot_queue_figures import QueueFigures
-from plot_style import BAD_COLOR, NAN, Line2D, Patch, minmax_median, plt, ticker
+from plot_style import BAD_COLOR, NAN, Line2D, Patch, items_per_s, minmax_median, plt, ticker
 
 PERCENTILES = (("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9"))
 
 
-def throughput(row):
-    v = cr.finite(row.get("items_per_second"))
-    return v if v is not None else cr.metric(row, "throughput_ops_per_s")
+throughput = items_per_s  # operations/s of a lock row
 
 
-class Figures(QueueFigures):
+class Figures(QueueFigures, PacedFigures):
     """Every figure of one result file; run() draws them and returns the paths."""
 
     def __init__(self, doc, out_dir):
@@ -43,7 +43,9 @@ class Figures(QueueFigures):
         lost_by_scenario = cr.by_scenario(self.lost)
         lost_any = cr.by_scenario(self.lost_any)
         for scenario, rows in cr.by_scenario(self.rows).items():
-            if self.queue_scenario(scenario, rows, lost_any.get(scenario, [])):
+            # Paced first: its rows have producers and consumers too.
+            if self.paced_scenario(scenario, rows, lost_any.get(scenario, [])) \
+                    or self.queue_scenario(scenario, rows, lost_any.get(scenario, [])):
                 continue
             lost = lost_by_scenario.get(scenario, [])
             for params, members in cr.parameter_sets(rows + lost):

@@ -14,8 +14,8 @@ import matplotlib.colors as mcolors
 from matplotlib.patches import Rectangle
 
 import contend_result as cr
-from plot_style import (BAD_COLOR, BAND_ALPHA, FigureWriter, Line2D, Patch, minmax_median,
-                        plt, ticker)
+from plot_style import (BAD_COLOR, BAND_ALPHA, FigureWriter, Line2D, Patch, fmt_ns,
+                        items_per_s, minmax_median, plt, reps, ticker)
 
 SHAPE = ("producers", "consumers")
 FLOOR_KEY = "cache_line_round_trip"
@@ -24,11 +24,6 @@ ONE = "#2a5d9f"  # each panel or bar names its queue: one colour reads best
 LABEL_BOX = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8)
 PCT = (("p50", "p50", "o", "#08306b"), ("p90", "p90", "^", "#2171b5"),
        ("p99", "p99", "s", "#6baed6"), ("p999", "p99.9", "D", "#f16913"))
-
-
-def items_per_s(row):
-    v = cr.finite(row.get("items_per_second"))
-    return v if v is not None else cr.metric(row, "throughput_ops_per_s")
 
 
 def total_of(row):
@@ -44,10 +39,6 @@ def mega(v):
 def grid(n):
     cols = min(n, max(3, round(math.sqrt(n * 1.3))))
     return cols, math.ceil(n / cols)
-
-
-def reps(rows):
-    return max((r.get("repetitions") or 1) for r in rows)
 
 
 def queue_axis(ax, entries, top):
@@ -392,10 +383,3 @@ class QueueFigures(FigureWriter):
         ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.17, 1.0),
                   borderaxespad=0.0, handlelength=1.6)
         self.save(fig, base, "round_trip")
-
-
-def fmt_ns(v):
-    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "\u00b5s")):
-        if v >= scale:
-            return "%g %s" % (float("%.3g" % (v / scale)), unit)
-    return "%g ns" % float("%.3g" % v)

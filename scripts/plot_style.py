@@ -37,6 +37,24 @@ def _nan(v):
     return NAN if v is None else v
 
 
+def items_per_s(row):
+    """A queue row's items/s (or a lock row's operations/s)."""
+    v = cr.finite(row.get("items_per_second"))
+    return v if v is not None else cr.metric(row, "throughput_ops_per_s")
+
+
+def reps(rows):
+    return max((r.get("repetitions") or 1) for r in rows)
+
+
+def fmt_ns(v):
+    """'1.5 \u00b5s' for 1500: a duration in ns, 3 significant digits."""
+    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "\u00b5s")):
+        if v >= scale:
+            return "%g %s" % (float("%.3g" % (v / scale)), unit)
+    return "%g ns" % float("%.3g" % v)
+
+
 def minmax_median(values):
     vals = [v for v in values if v is not None]
     if not vals:

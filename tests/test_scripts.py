@@ -34,6 +34,8 @@ NO_RESULT = ("no real result file: pass RESULT.json as the first argument or set
              "CONTEND_RESULT (the CTest harness always passes one)")
 NO_QUEUE_RESULT = ("CONTEND_QUEUE_RESULT is not set: it names a result of `contend run queues` "
                    "(queues.throughput and queues.pingpong) for the queue figures")
+NO_PACED_RESULT = ("CONTEND_PACED_RESULT is not set: it names a result of `contend run "
+                   "queues.paced` for the paced (offered rate) figures")
 
 
 def _take_result_argument():
@@ -312,7 +314,31 @@ class PlotTest(ScriptCase):
                     and n.endswith("__%s.png" % kind)]
             self.assertTrue(pngs, "no %s figure for %s in %s" % (kind, scenario, names))
         # One figure per parameter set, never one per (producers, consumers) pair.
-        self.assertFalse([n for n in names if "producers-" in n or "consumers-" in n], names)
+        # The heatmap spans producers x consumers: no queues.throughput figure
+        # is split by shape (paced figures are, one per shape, by design).
+        self.assertFalse([n for n in names if n.startswith("queues.throughput")
+                          and ("producers-" in n or "consumers-" in n)], names)
+
+    def test_plot_paced_result(self):
+        path = os.environ.get("CONTEND_PACED_RESULT")
+        if not path:
+            self.skipTest(NO_PACED_RESULT)
+        self.assertTrue(os.path.isfile(path), "CONTEND_PACED_RESULT=%s: no such file" % path)
+        out = os.path.join(self.tmp, "plots")
+        files = self.check_plots(self.run_script(PLOT, os.path.abspath(path), "-o", out), out,
+                                 kinds=("paced",))
+        names = [os.path.basename(p) for p in files]
+        pngs = [p for p in files if os.path.basename(p).startswith("queues.paced__")
+                and p.endswith("__paced.png")]
+        self.assertTrue(pngs, "no paced figure for queues.paced in %s" % names)
+        for png in pngs:
+            self.assertGreater(os.path.getsize(png), 1024, png)
+        # Paced rows get the paced figure only: not the lock figures, not the
+        # queues.throughput ones, and one figure per parameter set, not per rate.
+        paced = [n for n in names if n.startswith("queues.paced__")]
+        self.assertFalse([n for n in paced if not n.endswith(("__paced.png", "__paced.svg"))],
+                         paced)
+        self.assertFalse([n for n in paced if "rate-" in n], paced)
 
     def test_plot_fixture(self):
         out = os.path.join(self.tmp, "plots")

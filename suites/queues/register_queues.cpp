@@ -6,6 +6,7 @@
 #include "suites/queues/ipc/channel_catalog.hpp"
 #include "suites/queues/ipc/ipc_throughput.hpp"
 #include "suites/queues/pingpong_scenario.hpp"
+#include "suites/queues/pipeline_scenario.hpp"
 #include "suites/queues/queue_catalog.hpp"
 #include "suites/queues/throughput_scenario.hpp"
 
@@ -17,6 +18,7 @@ using queues::Message;
 constexpr const char* kThroughput = "queues.throughput";
 constexpr const char* kPingpong = "queues.pingpong";
 constexpr const char* kPaced = "queues.paced";
+constexpr const char* kPipeline = "queues.pipeline";
 
 std::string shape_of(std::int64_t producers, std::int64_t consumers) {
     return std::string(producers > 1 ? "mp" : "sp") + (consumers > 1 ? "mc" : "sc");
@@ -43,6 +45,14 @@ std::string unsupported(const PrimitiveInfo& q, const ParamPoint& p) {
         return "payload_bytes " + std::to_string(bytes) + " exceeds its maximum of " +
                std::to_string(q.max_message_bytes);
     return "";
+}
+
+// queues.pipeline: input and worker queues are spsc; the merge queue has
+// every worker as a producer (mpsc, or spsc with one worker).
+std::string pipeline_unsupported(const PrimitiveInfo& q, const ParamPoint& p) {
+    if (p.integer("workers") > 1 && !lists(q.shapes, "mpsc"))
+        return "it supports " + q.shapes + ", not mpsc (the merge queue of several workers)";
+    return unsupported(q, p);
 }
 
 void add_scenarios(Registry& r) {
@@ -99,6 +109,26 @@ void add_scenarios(Registry& r) {
          {}});
     paced.thread_count = s.thread_count;
     paced.unsupported = unsupported;
+
+    auto& pipe = r.add_scenario(
+        {kPipeline,
+         "queues",
+         "source -> router -> one queue per worker -> merge -> sink: end-to-end items/s, "
+         "per-stage occupancy, end-to-end latency",
+         {ParamSpec::integer("workers", 2, 1, 64, "", "worker threads (one queue each)", true),
+          ParamSpec::integer("capacity", 1024, 2, 1 << 24, "items", "bound of each queue", true),
+          ParamSpec::choice("payload_bytes", "32", {"32", "64", "256", "1024"},
+                            "whole message size (24-byte header + payload)"),
+          ParamSpec::integer("work_ns", 200, 0, 10'000'000, "ns",
+                             "busy work per item in each worker", true),
+          ParamSpec::choice("wait", "spin", {"spin", "yield", "block"},
+                            "on full/empty: pause and retry, sched_yield, or block in the queue")},
+         {},
+         {}});
+    pipe.thread_count = [](const ParamPoint& p) {
+        return static_cast<int>(p.integer("workers")) + 3;
+    };
+    pipe.unsupported = pipeline_unsupported;
 }
 
 // Runs fn.template operator()<Q<Message<B>>, Message<B>>() for the case's payload size.
@@ -131,6 +161,10 @@ struct QueueBinder {
         r.bind(kPaced, p.name, [](const CaseConfig& c) {
             return with_payload<Q>(
                 c, [&]<class Queue, class T>() { return queues::run_throughput<Queue, T>(c); });
+        });
+        r.bind(kPipeline, p.name, [](const CaseConfig& c) {
+            return with_payload<Q>(
+                c, [&]<class Queue, class T>() { return queues::run_pipeline<Queue, T>(c); });
         });
         r.bind(kPingpong, p.name, [](const CaseConfig& c) {
             return with_payload<Q>(
