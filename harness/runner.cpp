@@ -75,7 +75,7 @@ Preset preset(const std::string& name) {
                  {"queues.throughput.producers", "1,2,4"},
                  {"queues.throughput.consumers", "1,2,4"}}};
     if (name == "default")
-        return {name, 100'000'000, 20'000'000, 5, doubling_threads(cpus, false), queue_shapes};
+        return {name, 60'000'000, 15'000'000, 5, doubling_threads(cpus, false), queue_shapes};
     throw UsageError("--preset: '" + name + "' is not allowed (allowed: quick, default, full)");
 }
 

@@ -5,8 +5,7 @@
 #include "harness/registry.hpp"
 #include "suites/queues/ipc/channel_catalog.hpp"
 #include "suites/queues/ipc/ipc_throughput.hpp"
-#include "suites/queues/pingpong_scenario.hpp"
-#include "suites/queues/pipeline_scenario.hpp"
+#include "suites/queues/queue_binding.hpp"
 #include "suites/queues/queue_catalog.hpp"
 #include "suites/queues/throughput_scenario.hpp"
 
@@ -131,17 +130,9 @@ void add_scenarios(Registry& r) {
     pipe.unsupported = pipeline_unsupported;
 }
 
-// Runs fn.template operator()<Q<Message<B>>, Message<B>>() for the case's payload size.
-template <template <class> class Q, class Fn>
-Sample with_payload(const CaseConfig& c, Fn&& fn) {
-    const auto& bytes = c.params.choice("payload_bytes");
-    if (bytes == "64") return fn.template operator()<Q<Message<64>>, Message<64>>();
-    if (bytes == "256") return fn.template operator()<Q<Message<256>>, Message<256>>();
-    if (bytes == "1024") return fn.template operator()<Q<Message<1024>>, Message<1024>>();
-    return fn.template operator()<Q<Message<32>>, Message<32>>();
-}
-
-struct QueueBinder {
+// Records each queue's declared properties and footprint; the bindings to
+// scenarios follow, one translation unit per scenario (queue_binding.hpp).
+struct QueueRegistrar {
     Registry& r;
 
     template <template <class> class Q>
@@ -153,23 +144,15 @@ struct QueueBinder {
                                    ": declared blocking does not match its push/pop");
         info.size_bytes = sizeof(Small);
         info.align_bytes = alignof(Small);
-        const auto& p = r.add_primitive(info);
-        r.bind(kThroughput, p.name, [](const CaseConfig& c) {
-            return with_payload<Q>(
-                c, [&]<class Queue, class T>() { return queues::run_throughput<Queue, T>(c); });
-        });
-        r.bind(kPaced, p.name, [](const CaseConfig& c) {
-            return with_payload<Q>(
-                c, [&]<class Queue, class T>() { return queues::run_throughput<Queue, T>(c); });
-        });
-        r.bind(kPipeline, p.name, [](const CaseConfig& c) {
-            return with_payload<Q>(
-                c, [&]<class Queue, class T>() { return queues::run_pipeline<Queue, T>(c); });
-        });
-        r.bind(kPingpong, p.name, [](const CaseConfig& c) {
-            return with_payload<Q>(
-                c, [&]<class Queue, class T>() { return queues::run_pingpong<Queue, T>(c); });
-        });
+        r.add_primitive(info);
+    }
+};
+
+// queues.throughput and queues.paced share one loop (paced adds a schedule).
+struct ThroughputRun {
+    template <class Queue, class T>
+    static Sample run(const CaseConfig& c) {
+        return queues::run_throughput<Queue, T>(c);
     }
 };
 
@@ -197,8 +180,12 @@ struct ChannelBinder {
 
 void register_queues(Registry& r) {
     add_scenarios(r);
-    QueueBinder binder{r};
-    queues::for_each_queue(binder);
+    QueueRegistrar registrar{r};
+    queues::for_each_queue(registrar);
+    queues::bind_every_queue<ThroughputRun>(r, kThroughput);
+    queues::bind_every_queue<ThroughputRun>(r, kPaced);
+    queues::bind_pingpong(r, kPingpong);
+    queues::bind_pipeline(r, kPipeline);
     ChannelBinder channels{r};
     queues::ipc::for_each_channel(channels);
 }
