@@ -111,4 +111,11 @@ double BusyWork::measure_ns(std::uint64_t iterations, int trials) const {
     return (lower + upper) / 2.0;
 }
 
+double BusyWork::measure_briefly(std::uint64_t iterations) const {
+    if (iterations == 0) return 0.0;
+    const double expected_ns = static_cast<double>(iterations) / iterations_per_ns_;
+    const int trials = static_cast<int>(std::clamp(20e6 / std::max(1.0, expected_ns), 3.0, 21.0));
+    return measure_ns(iterations, trials);
+}
+
 }  // namespace contend

@@ -51,6 +51,11 @@ class BusyWork {
     // delays; the median of `trials` batches discards preempted ones.
     double measure_ns(std::uint64_t iterations, int trials = 51) const;
 
+    // measure_ns with as many trials as fit in ~20 ms (3 to 21), for checking
+    // a scenario's delays before each repetition: long delays must not eat
+    // the watchdog's budget. 0 for 0 iterations.
+    double measure_briefly(std::uint64_t iterations) const;
+
   private:
     double iterations_per_ns_ = 1.0;
 };

@@ -64,11 +64,7 @@ inline Delays calibrate_delays(const CaseConfig& c) {
     auto one = [&](const char* name, std::uint64_t& iters) {
         const auto requested = c.params.integer(name);
         iters = c.busy->iterations_for(static_cast<double>(requested));
-        // Enough trials for a stable median, but never more than ~20 ms of
-        // them per delay: long delays must not eat the watchdog's budget.
-        const int trials = static_cast<int>(
-            std::clamp(20e6 / std::max(1.0, static_cast<double>(requested)), 3.0, 21.0));
-        const double achieved = iters ? c.busy->measure_ns(iters, trials) : 0.0;
+        const double achieved = c.busy->measure_briefly(iters);
         d.report[name] = {{"requested", requested}, {"achieved", finite_or_null(achieved)}};
     };
     one("cs_ns", d.cs_iters);
