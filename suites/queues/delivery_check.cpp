@@ -31,4 +31,19 @@ DeliveryVerdict check_delivery(const std::vector<std::uint64_t>& sent,
     return v;
 }
 
+void report_delivery(Sample& s, const DeliveryVerdict& v, bool fifo, std::uint64_t order_violations,
+                     const std::string& out_of_order) {
+    s.checks["lost_or_duplicated"] = v.lost_or_duplicated;
+    s.checks["checksum_mismatches"] = v.checksum_mismatches;
+    s.checks["order_violations"] = order_violations;
+    s.checks["fifo_checked"] = fifo;
+    if (!v.ok) {
+        s.valid = false;
+        s.detail = "delivery broken: " + v.detail;
+    } else if (fifo && order_violations) {
+        s.valid = false;
+        s.detail = "FIFO broken: " + std::to_string(order_violations) + " " + out_of_order;
+    }
+}
+
 }  // namespace contend::queues

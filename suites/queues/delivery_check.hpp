@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/sample.hpp"
+
 namespace contend::queues {
 
 struct ProducerTally {
@@ -54,5 +56,11 @@ struct DeliveryVerdict {
 // all tallies received.
 DeliveryVerdict check_delivery(const std::vector<std::uint64_t>& sent,
                                const std::vector<const DeliveryTally*>& received);
+
+// Records the delivery and FIFO checks in `s` and marks it invalid, with a
+// one-line detail, at the first broken promise. `out_of_order` says in words
+// what an order violation means in the scenario.
+void report_delivery(Sample& s, const DeliveryVerdict& v, bool fifo, std::uint64_t order_violations,
+                     const std::string& out_of_order);
 
 }  // namespace contend::queues

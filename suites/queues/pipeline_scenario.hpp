@@ -284,19 +284,9 @@ Sample run_pipeline(const CaseConfig& c) {
     s.metrics["left_in_pipeline"] = left;
     s.delays["work_ns"] = {{"requested", work_ns},
                            {"achieved", finite_or_null(c.busy->measure_briefly(work_iters))}};
-    s.checks = {{"sent", stats[0].pushed.load()},
-                {"lost_or_duplicated", v.lost_or_duplicated},
-                {"checksum_mismatches", v.checksum_mismatches},
-                {"order_violations", order_violations},
-                {"fifo_checked", fifo}};
-    if (!v.ok) {
-        s.valid = false;
-        s.detail = "delivery broken: " + v.detail;
-    } else if (fifo && order_violations) {
-        s.valid = false;
-        s.detail = "FIFO broken: " + std::to_string(order_violations) +
-                   " messages reached a worker before an earlier one of its key class";
-    }
+    s.checks["sent"] = stats[0].pushed.load();
+    report_delivery(s, v, fifo, order_violations,
+                    "messages reached a worker before an earlier one of its key class");
     return s;
 }
 

@@ -266,19 +266,10 @@ Sample run_throughput(const CaseConfig& c) {
         s.metrics["offered_items_per_s"] = offered;
         s.metrics["achieved_over_offered"] = finite_or_null(items / (s.window_ns * 1e-9) / offered);
     }
-    s.checks = {{"lost_or_duplicated", v.lost_or_duplicated},
-                {"checksum_mismatches", v.checksum_mismatches},
-                {"order_violations", order_violations},
-                {"fifo_checked", fifo},
-                {"priority_inversions_in_drain", priority_inversions}};
-    if (!v.ok) {
-        s.valid = false;
-        s.detail = "delivery broken: " + v.detail;
-    } else if (fifo && order_violations) {
-        s.valid = false;
-        s.detail = "FIFO broken: " + std::to_string(order_violations) +
-                   " messages arrived before an earlier one of the same producer";
-    } else if (priority_bad) {
+    report_delivery(s, v, fifo, order_violations,
+                    "messages arrived before an earlier one of the same producer");
+    s.checks["priority_inversions_in_drain"] = priority_inversions;
+    if (s.valid && priority_bad) {
         s.valid = false;
         s.detail = "priority order broken: " + std::to_string(priority_inversions) +
                    " inversions while draining";
