@@ -65,6 +65,19 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
     CaseSummary summary;
     summary.status = outcome.status;
     summary.detail = outcome.detail;
+    // A detected deadlock outranks every other verdict but a crash: the
+    // scenario saw its threads wait on each other in a cycle.
+    nlohmann::json deadlock = nullptr;
+    if (summary.status == "ok")
+        for (const auto& s : outcome.samples)
+            if (s.contains("deadlock")) {
+                summary.status = "deadlock";
+                deadlock = s["deadlock"];
+                summary.detail = s["validation"]["detail"].is_string()
+                                     ? s["validation"]["detail"].get<std::string>()
+                                     : "deadlock detected";
+                break;
+            }
     if (summary.status == "ok")
         for (const auto& s : outcome.samples)
             if (!s["validation"]["ok"].get<bool>()) {
@@ -182,6 +195,7 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
          summary.throughput_cv ? finite_or_null(*summary.throughput_cv) : nlohmann::json(nullptr)},
         {"wall_seconds", finite_or_null(wall_seconds)},
     });
+    if (!deadlock.is_null()) doc_["cases"].back()["deadlock"] = std::move(deadlock);
     return summary;
 }
 

@@ -13,7 +13,7 @@
 namespace contend {
 
 struct CaseSummary {
-    std::string status;  // ok | invalid | timeout | crashed
+    std::string status;  // ok | invalid | deadlock | timeout | crashed
     std::string detail;
     std::optional<double> median_items_per_second, median_jain, median_p99_ns;
     std::optional<double> throughput_cv;

@@ -189,7 +189,12 @@ int run_command(const Registry& r, RunOptions opts) {
         CaseWork work = [&](const std::function<void(const nlohmann::json&)>& emit) {
             for (int rep = 0; rep < opts.repetitions; ++rep) {
                 cfg.repetition = rep;
-                emit(sample_to_json(runner(cfg), clock.ticks_per_ns, cpus));
+                const nlohmann::json sample = sample_to_json(runner(cfg), clock.ticks_per_ns, cpus);
+                emit(sample);
+                // Deadlocked threads are still blocked inside this process:
+                // no further repetition can be trusted, and the child's exit
+                // is what ends them.
+                if (sample.contains("deadlock")) break;
             }
         };
         const auto t0 = std::chrono::steady_clock::now();

@@ -118,6 +118,7 @@ nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
           {"checks", s.checks},
           {"detail", s.detail.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.detail)}}},
     };
+    if (!s.deadlock.is_null()) row["deadlock"] = s.deadlock;
     row.update(s.row_extra);
     return row;
 }

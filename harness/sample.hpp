@@ -45,6 +45,12 @@ struct Sample {
     bool valid = true;
     nlohmann::json checks = nlohmann::json::object();
     std::string detail;
+    // A scenario that detected a deadlock (no progress while its threads wait
+    // on each other in a cycle) describes it here: who holds what, who waits
+    // for what. The case becomes status "deadlock", its remaining repetitions
+    // are not run (the stuck threads cannot be joined), and `detail` is the
+    // one-line summary. Null: no deadlock.
+    nlohmann::json deadlock = nullptr;
 
     std::uint64_t total_ops() const;
 };

@@ -5,12 +5,14 @@ other than `threads`, and draws the throughput, fairness, latency, share and
 (reader-writer scenarios) read/write throughput figures that the rows support;
 it returns the paths written. Queue scenarios get their own figures instead
 (plot_queue_figures; paced ones, those with an offered rate,
-plot_paced_figures). The look shared by all of them is plot_style's.
+plot_paced_figures), and a scenario with a module in scenario_figures/ gets
+that module's figures. The look shared by all of them is plot_style's.
 Importing this module starts matplotlib (through plot_style).
 """
 import math
 
 import contend_result as cr
+import scenario_figures
 from plot_paced_figures import PacedFigures
 from plot_queue_figures import QueueFigures
 from plot_style import BAD_COLOR, NAN, Line2D, Patch, items_per_s, minmax_median, plt, ticker
@@ -43,6 +45,9 @@ class Figures(QueueFigures, PacedFigures):
         lost_by_scenario = cr.by_scenario(self.lost)
         lost_any = cr.by_scenario(self.lost_any)
         for scenario, rows in cr.by_scenario(self.rows).items():
+            own = scenario_figures.module_for(scenario)
+            if own is not None and own.draw(self, scenario, rows, lost_any.get(scenario, [])):
+                continue
             # Paced first: its rows have producers and consumers too.
             if self.paced_scenario(scenario, rows, lost_any.get(scenario, [])) \
                     or self.queue_scenario(scenario, rows, lost_any.get(scenario, [])):

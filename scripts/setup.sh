@@ -9,7 +9,8 @@ BUILD_DIR=${BUILD_DIR:-build}
 
 packages=(g++ cmake ninja-build pkg-config git
           libboost-program-options-dev nlohmann-json3-dev libbenchmark-dev libbenchmark-tools
-          libgtest-dev libtbb-dev libabsl-dev libhwloc-dev
+          libgtest-dev libtbb-dev libabsl-dev libhwloc-dev libboost-dev
+          libconcurrentqueue-dev libreaderwriterqueue-dev libatomic-queue-dev libxenium-dev
           python3 python3-matplotlib python3-scipy python3-jsonschema)
 missing=()
 for p in "${packages[@]}"; do

@@ -2,13 +2,17 @@
 // harness reaches suites only through this one function.
 #include "harness/registry.hpp"
 #include "suites/locks/register_locks.hpp"
+#include "suites/problems/register_problems.hpp"
 #include "suites/queues/register_queues.hpp"
+#include "suites/threads/register_threads.hpp"
 
 namespace contend {
 
 void register_all(Registry& r, bool with_test_primitives) {
     register_locks(r, with_test_primitives);
     register_queues(r);
+    register_threads(r);
+    register_problems(r);
 }
 
 }  // namespace contend
