@@ -173,8 +173,9 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         std::vector<double> jain, p99;
         for (const auto& r : rows) {
             if (auto v = number(r["metrics"]["jain_index"])) jain.push_back(*v);
-            if (!r["latency"].empty())
-                if (auto v = number(r["latency"].begin().value()["p99"])) p99.push_back(*v);
+            if (r.contains("primary_latency"))
+                if (auto v = number(r["latency"][r["primary_latency"].get<std::string>()]["p99"]))
+                    p99.push_back(*v);
         }
         if (!jain.empty()) summary.median_jain = summarize(jain).median;
         if (!p99.empty()) summary.median_p99_ns = summarize(p99).median;

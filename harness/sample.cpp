@@ -118,6 +118,9 @@ nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
           {"checks", s.checks},
           {"detail", s.detail.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.detail)}}},
     };
+    // JSON objects sort their keys, so the order of `latency` cannot say
+    // which kind is the scenario's own figure: the row names it.
+    if (!s.latencies.empty()) row["primary_latency"] = s.latencies.front().first;
     if (!s.deadlock.is_null()) row["deadlock"] = s.deadlock;
     row.update(s.row_extra);
     return row;

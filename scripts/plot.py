@@ -28,7 +28,7 @@ combination of the parameters other than the rate (plot_paced_figures.py):
                                   vs offered rate per queue, saturation ringed
 
 Colours are fixed per primitive (sorted by name) across every figure of a
-file. Only `status: ok` samples make the lines and colours; a case with any
+scenario. Only `status: ok` samples make the lines and colours; a case with any
 other status is drawn in red and named, never dropped. Threads beyond context.num_cpus
 are shaded as oversubscribed. Prints the files it wrote.
 

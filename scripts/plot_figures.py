@@ -15,7 +15,8 @@ import contend_result as cr
 import scenario_figures
 from plot_paced_figures import PacedFigures
 from plot_queue_figures import QueueFigures
-from plot_style import BAD_COLOR, NAN, Line2D, Patch, items_per_s, minmax_median, plt, ticker
+from plot_style import (BAD_COLOR, NAN, Line2D, Patch, Style, items_per_s, minmax_median, plt,
+                        ticker)
 
 PERCENTILES = (("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9"))
 
@@ -45,6 +46,11 @@ class Figures(QueueFigures, PacedFigures):
         lost_by_scenario = cr.by_scenario(self.lost)
         lost_any = cr.by_scenario(self.lost_any)
         for scenario, rows in cr.by_scenario(self.rows).items():
+            # Colours are stable per scenario, not per file: a default run
+            # holds some 70 primitives, and no palette keeps that many apart,
+            # while one figure shows one scenario's primitives only.
+            self.style = Style([r.get("primitive") for r in rows + lost_any.get(scenario, [])
+                                if r.get("primitive") is not None])
             own = scenario_figures.module_for(scenario)
             if own is not None and own.draw(self, scenario, rows, lost_any.get(scenario, [])):
                 continue

@@ -63,7 +63,8 @@ def minmax_median(values):
 
 
 class Style:
-    """One colour and marker per primitive, stable across every figure."""
+    """One colour and marker per primitive, stable across the figures it styles
+    (plot_figures makes one per scenario)."""
 
     def __init__(self, names):
         names = sorted(set(names))

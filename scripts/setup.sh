@@ -3,6 +3,8 @@
 # configures and builds it. Used by both README commands; safe to re-run.
 #   BUILD_DIR   build folder (default: build)
 #   CONTEND_SANITIZE  '', 'address' or 'thread' (default: '')
+# With --with-test-tools it also installs what only the tests use (Chromium,
+# which renders report.py's HTML page headless).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -12,6 +14,7 @@ packages=(g++ cmake ninja-build pkg-config git
           libgtest-dev libtbb-dev libabsl-dev libhwloc-dev libboost-dev
           libconcurrentqueue-dev libreaderwriterqueue-dev libatomic-queue-dev libxenium-dev
           python3 python3-matplotlib python3-scipy python3-jsonschema)
+[ "${1:-}" = "--with-test-tools" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,289 @@
+"""The verdicts of compare.py: BASE and NEW sides in, one JSON-ready dict out.
+
+Per matched case and tracked figure (compare_load.FIGURES), in this order:
+
+1. not comparable: a side has no ok samples of it, fewer than MIN_REPETITIONS
+   (3 vs 3 can never give p < 0.05), or the machines differ (host, CPU model,
+   CPU count) and --allow-different-machine was not given.
+2. better / worse: the Mann-Whitney p-value, corrected for the number of
+   comparisons, is <= alpha AND the relative change of the medians is at
+   least min_effect in the figure's good / bad direction. Significance wins
+   over a high CV: the rank test already accounts for the spread, and a
+   significant 20 % loss in a noisy case is still a loss (it is marked noisy).
+3. unstable: CV above cv_threshold on either side, no significant change.
+4. same: the medians differ by less than min_effect, or by more but within
+   the noise (not significant although significance was reachable).
+5. not comparable (underpowered): the medians differ by at least min_effect
+   but even a complete separation of the samples could not have passed the
+   correction (the smallest p that n vs n samples can give is above the
+   cutoff). Saying "same" there would be a claim the data cannot support.
+
+A case's status comes first: ok in BASE and not ok in NEW is worse (a
+correctness regression, it fails the gate); not ok in BASE and ok in NEW is
+better; not ok on both sides is not comparable. Its figures are not tested.
+"""
+import statistics
+
+import compare_stats as st
+from compare_load import FIGURES, machine_text
+
+WORSE, BETTER, SAME, UNSTABLE, NOT_COMPARABLE = (
+    "worse", "better", "same", "unstable", "not comparable")
+# Severity: what a case is, given its figures, and the order of the tables.
+ORDER = (WORSE, NOT_COMPARABLE, UNSTABLE, BETTER, SAME)
+CASE_PRECEDENCE = (WORSE, BETTER, UNSTABLE, NOT_COMPARABLE, SAME)
+MIN_REPETITIONS = 5
+
+FAMILIES = {
+    "figure": "per figure (each of throughput, CPU ns/op, Jain index, p99 over all cases)",
+    "all": "over every comparison of the run",
+    "case": "per case (its figures only)",
+}
+
+
+class Settings:
+    def __init__(self, alpha=0.05, min_effect=0.05, cv_threshold=0.10, correction="bh",
+                 family="figure", allow_different_machine=False, shape_threshold=0.10,
+                 gate_shape=False):
+        self.alpha = alpha
+        self.min_effect = min_effect
+        self.cv_threshold = cv_threshold
+        self.correction = correction
+        self.family = family
+        self.allow_different_machine = allow_different_machine
+        self.shape_threshold = shape_threshold
+        self.gate_shape = gate_shape
+
+    def as_dict(self):
+        return {"test": "Mann-Whitney U, two-sided, exact with ties up to %d samples"
+                        % st.EXACT_MAX_TOTAL,
+                "alpha": self.alpha, "min_effect": self.min_effect,
+                "cv_threshold": self.cv_threshold, "correction": self.correction,
+                "correction_name": st.CORRECTIONS[self.correction],
+                "family": self.family, "family_text": FAMILIES[self.family],
+                "min_repetitions": MIN_REPETITIONS,
+                "allow_different_machine": self.allow_different_machine,
+                "shape_threshold": self.shape_threshold, "gate_shape": self.gate_shape}
+
+
+def _side_stats(values):
+    return {"n": len(values), "median": statistics.median(values) if values else None,
+            "cv": st.cv(values), "min": min(values) if values else None,
+            "max": max(values) if values else None}
+
+
+def _figure_entry(case_b, case_n, fig, settings, machine_note):
+    """The figure's entry before correction; None when neither side has it."""
+    b, n = case_b.values(fig), case_n.values(fig)
+    if not b and not n:
+        return None
+    label = fig.label
+    if fig.key == "p99":
+        k = case_n.latency_key() or case_b.latency_key()
+        if k:
+            label = "p99 %s" % k
+    e = {"figure": fig.key, "label": label, "unit": fig.unit,
+         "higher_is_better": fig.higher_is_better,
+         "base": _side_stats(b), "new": _side_stats(n), "effect": None, "improvement": None,
+         "p": None, "p_adjusted": None, "significant": False, "verdict": None, "reason": "",
+         "notes": [machine_note] if machine_note else []}
+    if not b or not n:
+        e["verdict"] = NOT_COMPARABLE
+        e["reason"] = "no %s in %s" % (label, "BASE" if not b else "NEW")
+        return e
+    e["effect"] = st.relative_change(e["base"]["median"], e["new"]["median"])
+    if e["effect"] is not None:
+        e["improvement"] = e["effect"] if fig.higher_is_better else -e["effect"]
+    if len(b) < MIN_REPETITIONS or len(n) < MIN_REPETITIONS:
+        e["verdict"] = NOT_COMPARABLE
+        e["reason"] = ("too few repetitions: %d vs %d (at least %d per side are needed; "
+                       "%d vs %d cannot give p below %.2g)"
+                       % (len(b), len(n), MIN_REPETITIONS, len(b), len(n),
+                          st.min_p(len(b), len(n))))
+        return e
+    e["p"] = st.mann_whitney(b, n)[1]
+    return e
+
+
+def _family_key(settings, case_name, entry):
+    if settings.family == "all":
+        return "all"
+    if settings.family == "case":
+        return case_name
+    return entry["figure"]
+
+
+def _correct(tests, settings):
+    """Fill p_adjusted and significant; return {family: (cutoff, m)}."""
+    families = {}
+    for key, e in tests:
+        families.setdefault(key, []).append(e)
+    cutoffs = {}
+    for key, entries in families.items():
+        adj = st.adjust([e["p"] for e in entries], settings.correction)
+        for e, a in zip(entries, adj):
+            e["p_adjusted"] = a
+            e["significant"] = a <= settings.alpha
+        cutoffs[key] = (st.next_cutoff(adj, settings.alpha, settings.correction), len(entries))
+    return cutoffs
+
+
+def _decide(e, settings, cutoff, m):
+    if e["verdict"] is not None:
+        return
+    eff, imp = e["effect"], e["improvement"]
+    big = eff is not None and abs(eff) >= settings.min_effect
+    cvs = [(side, e[side]["cv"]) for side in ("base", "new")]
+    noisy = [(side, c) for side, c in cvs if c is not None and c > settings.cv_threshold]
+    noisy_text = ", ".join("CV %.0f%% in %s" % (100 * c, side.upper()) for side, c in noisy)
+    if e["significant"] and big:
+        e["verdict"] = BETTER if imp > 0 else WORSE
+        e["reason"] = "%+.1f%%, p(adj) %.2g" % (100 * eff, e["p_adjusted"])
+        if noisy:
+            e["notes"].append("noisy: %s" % noisy_text)
+        return
+    if noisy:
+        e["verdict"] = UNSTABLE
+        e["reason"] = "%s > %.0f%%" % (noisy_text, 100 * settings.cv_threshold)
+        return
+    if not big:
+        e["verdict"] = SAME
+        e["reason"] = ("no median change" if eff is None or eff == 0 else
+                       "%+.1f%% is below the %.0f%% floor" % (100 * eff, 100 * settings.min_effect))
+        return
+    best = st.min_p(e["base"]["n"], e["new"]["n"])
+    if best > cutoff:
+        need = st.repetitions_needed(cutoff)
+        e["verdict"] = NOT_COMPARABLE
+        e["underpowered"] = True
+        e["reason"] = ("%+.1f%% but significance unreachable: %d vs %d samples give p >= %.2g, "
+                       "%s over %d tests needs p <= %.2g%s"
+                       % (100 * eff, e["base"]["n"], e["new"]["n"], best,
+                          settings.correction.upper() if settings.correction == "bh"
+                          else "Holm", m, cutoff,
+                          "; %d repetitions per side could" % need if need else ""))
+        return
+    e["verdict"] = SAME
+    e["reason"] = "%+.1f%% within the noise (p(adj) %.2g)" % (100 * eff, e["p_adjusted"])
+
+
+def _status_entry(cb, cn):
+    """The case's verdict from its statuses alone, or None when both are ok."""
+    if cb.ok and cn.ok:
+        return None
+    what = "status %s -> %s" % (cb.status, cn.status)
+    det = cn.detail_text() if not cn.ok else cb.detail_text()
+    if det:
+        what += " (%s)" % det
+    if cb.ok:
+        return WORSE, what + ": correctness regression"
+    if cn.ok:
+        return BETTER, what + ": fixed"
+    return NOT_COMPARABLE, what + ": not ok on both sides"
+
+
+def compare(base, new, settings):
+    """Compare two compare_load.Side objects; returns the report dict."""
+    matched = [n for n in base.cases if n in new.cases]
+    only_base = [n for n in base.cases if n not in new.cases]
+    only_new = [n for n in new.cases if n not in base.cases]
+    cases, tests = [], []
+    for name in matched:
+        cb, cn = base.cases[name], new.cases[name]
+        c = {"name": name, "scenario": cb.scenario or cn.scenario,
+             "primitive": cb.primitive or cn.primitive, "params": cb.params or cn.params,
+             "status": {"base": cb.status, "new": cn.status}, "verdict": None, "reason": "",
+             "case_level": False, "figures": []}
+        cases.append(c)
+        status = _status_entry(cb, cn)
+        if status:
+            c["verdict"], c["reason"] = status
+            c["case_level"] = True
+            continue
+        machine_note = None
+        if cb.machine != cn.machine:
+            text = "different machine: %s vs %s" % (machine_text(cb.machine),
+                                                    machine_text(cn.machine))
+            if not settings.allow_different_machine:
+                c["verdict"], c["reason"], c["case_level"] = NOT_COMPARABLE, text, True
+                continue
+            machine_note = text + " (compared anyway: --allow-different-machine)"
+        nb = sum(1 for r in cb.rows if r.get("status") == "ok")
+        nn = sum(1 for r in cn.rows if r.get("status") == "ok")
+        if min(nb, nn) < MIN_REPETITIONS:
+            # One reason for the whole case; its figures are kept for reading.
+            c["verdict"], c["case_level"] = NOT_COMPARABLE, True
+            c["reason"] = ("too few repetitions: %d vs %d (at least %d per side are needed; "
+                           "%d vs %d cannot give p below %.2g)"
+                           % (nb, nn, MIN_REPETITIONS, nb, nn, st.min_p(nb, nn)))
+        for fig in FIGURES:
+            e = _figure_entry(cb, cn, fig, settings, machine_note)
+            if e is None:
+                continue
+            c["figures"].append(e)
+            if e["verdict"] is None and not c.get("case_level"):
+                tests.append((_family_key(settings, name, e), e))
+            elif e["verdict"] is None:
+                e["verdict"], e["reason"] = NOT_COMPARABLE, c["reason"]
+    cutoffs = _correct(tests, settings)
+    for key, e in tests:
+        _decide(e, settings, *cutoffs[key])
+    for c in cases:
+        if c["verdict"] is None:
+            verdicts = [e["verdict"] for e in c["figures"]]
+            c["verdict"] = next((v for v in CASE_PRECEDENCE if v in verdicts), NOT_COMPARABLE)
+            if not verdicts:
+                c["reason"] = "no tracked figure on either side"
+            else:
+                c["reason"] = "; ".join("%s %s" % (e["label"], e["verdict"])
+                                        for e in c["figures"] if e["verdict"] == c["verdict"])
+    return {
+        "settings": settings.as_dict(),
+        "cases": cases,
+        "only_in_base": only_base,
+        "only_in_new": only_new,
+        "significance": _significance_summary(tests, cutoffs, settings),
+    }
+
+
+def _significance_summary(tests, cutoffs, settings):
+    """Per correction family: could one change on its own, with no other
+    change beside it, have been significant with these sample counts? With
+    5 vs 5 and BH over 266 cases it could not (0.0079 > 0.05/266); only a
+    change shared by many cases can. Said up front rather than left to be
+    guessed from a table of "same"."""
+    out = []
+    for key, (cutoff, m) in cutoffs.items():
+        entries = [e for k, e in tests if k == key]
+        lone = settings.alpha / m
+        best = max(st.min_p(e["base"]["n"], e["new"]["n"]) for e in entries)
+        out.append({"family": key, "tests": m, "lone_cutoff": lone,
+                    "lone_reachable": best <= lone, "best_p_of_fewest_samples": best,
+                    "samples": min((e["base"]["n"], e["new"]["n"]) for e in entries),
+                    "repetitions_needed": st.repetitions_needed(lone),
+                    "underpowered": sum(1 for e in entries if e.get("underpowered"))})
+    return out
+
+
+def summarize(report):
+    """Counts of case verdicts and the gate; stored in report['summary']."""
+    counts = {v: 0 for v in (WORSE, BETTER, SAME, UNSTABLE, NOT_COMPARABLE)}
+    for c in report["cases"]:
+        counts[c["verdict"]] += 1
+    worse_shapes = [s for s in report.get("shape", []) if s.get("verdict") == WORSE]
+    gate_shape = report["settings"]["gate_shape"] and bool(worse_shapes)
+    failed = counts[WORSE] > 0 or gate_shape
+    report["summary"] = {
+        "cases": counts, "matched": len(report["cases"]),
+        "only_in_base": len(report["only_in_base"]), "only_in_new": len(report["only_in_new"]),
+        "shape_changes": len([s for s in report.get("shape", [])
+                              if s.get("verdict") in (WORSE, BETTER)]),
+        "gate": "fail" if failed else "pass", "exit_status": 1 if failed else 0,
+        "line": summary_line(counts),
+    }
+    return report["summary"]
+
+
+def summary_line(counts):
+    return ", ".join("%d %s" % (counts[v], v)
+                     for v in (WORSE, BETTER, SAME, UNSTABLE, NOT_COMPARABLE))

@@ -1,0 +1,20 @@
+# Results tooling (issue 5): compare.py (the regression gate), history.py,
+# report.py and export_csv.py. Included by tests/CMakeLists.txt, which defines
+# DEBIAN_PYTHON, E2E_DIR and the e2e_result fixture (real 3-repetition results
+# of `contend run locks` and of the queue scenarios). The significance tests
+# use the committed reference run (5 repetitions) scaled and resampled, so no
+# slow 5-repetition run is made here.
+foreach(_tool compare report)
+  add_test(NAME results_${_tool}
+           COMMAND ${DEBIAN_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_${_tool}.py -v
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(results_${_tool} PROPERTIES TIMEOUT 180
+    ENVIRONMENT "CONTEND_RESULT=${E2E_DIR}/result.json;CONTEND_QUEUE_RESULT=${E2E_DIR}/queues.json"
+    FIXTURES_REQUIRED e2e_result)
+endforeach()
+
+# Synthetic series only: needs no fixture.
+add_test(NAME results_history
+         COMMAND ${DEBIAN_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_history.py -v
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(results_history PROPERTIES TIMEOUT 180)

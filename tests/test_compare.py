@@ -1,0 +1,518 @@
+#!/usr/bin/python3
+"""Tests of scripts/compare.py and its modules (compare_stats, compare_load,
+compare_verdict, compare_shape, compare_render).
+
+    /usr/bin/python3 tests/test_compare.py [unittest options]
+
+Real inputs: CONTEND_RESULT (a `contend run` result with 3 repetitions, from
+the CTest fixture) and the committed reference run
+results/reference/xeon-16vcpu-vm/locks-contention.json (5 repetitions, 266
+cases); the tests that need one are skipped, saying so, when it is missing.
+The rest build synthetic results (synthetic_result below; test_history.py and
+test_report.py use it too). Everything is written under temporary folders.
+"""
+import copy
+import json
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SCRIPTS = os.path.join(ROOT, "scripts")
+COMPARE = os.path.join(SCRIPTS, "compare.py")
+REFERENCE = os.path.join(ROOT, "results", "reference", "xeon-16vcpu-vm", "locks-contention.json")
+sys.path.insert(0, SCRIPTS)
+import compare_stats as cs  # noqa: E402
+from compare_load import Side  # noqa: E402
+from compare_verdict import Settings, compare  # noqa: E402
+
+
+def real_result(var="CONTEND_RESULT"):
+    p = os.environ.get(var)
+    return os.path.abspath(p) if p and os.path.isfile(p) else None
+
+
+NO_REAL = "CONTEND_RESULT is not set (the CTest fixture e2e_result sets it)"
+NO_QUEUES = "CONTEND_QUEUE_RESULT is not set (the CTest fixture e2e_result sets it)"
+NO_REFERENCE = "no committed reference run at %s" % REFERENCE
+
+
+# --- synthetic results ------------------------------------------------------
+
+def context(host="synth", cpu="Synthetic CPU", cpus=8, date="2026-11-01T00:00:00+00:00",
+            rev=None):
+    return {"date": date, "host_name": host, "executable": "contend", "num_cpus": cpus,
+            "library_build_type": "release", "schema_version": 1, "contend_version": "0.1.0",
+            "git_revision": rev, "compiler": "GNU 12.2.0", "cxx_flags": "-O2",
+            "build_type": "Release", "kernel": "Linux", "cpu_model": cpu,
+            "topology": {"packages": 1, "cores": cpus, "pus": cpus, "numa_nodes": 1},
+            "options": {"repetitions": 5, "duration_ns": 1e8, "warmup_ns": 0},
+            "command_line": ["contend", "run"], "complete": True,
+            "warnings": ["synthetic: not a measurement"], "wall_seconds": 1.0}
+
+
+def sample_row(name, scenario, primitive, params, rep, reps, tput, cpu_ns=None, jain=1.0,
+               p99=1000.0, status="ok"):
+    threads = params.get("threads", 1)
+    cpu_ns = cpu_ns if cpu_ns is not None else threads * 1e9 / tput
+    ops = int(tput * 0.1)
+    return {"name": name, "run_name": name, "run_type": "iteration", "repetitions": reps,
+            "repetition_index": rep, "threads": threads, "iterations": ops,
+            "real_time": threads * 1e9 / tput, "cpu_time": cpu_ns, "time_unit": "ns",
+            "items_per_second": tput, "suite": scenario.split(".")[0], "scenario": scenario,
+            "primitive": primitive, "params": dict(params), "status": status,
+            "metrics": {"window_ns": 1e8, "total_ops": ops, "throughput_ops_per_s": tput,
+                        "cpu_ns_per_op": cpu_ns, "jain_index": jain},
+            "per_thread": [{"thread": i, "ops": ops // threads} for i in range(threads)],
+            "latency": {"acquire_wait": {"unit": "ns", "count": ops, "mean": p99 / 3,
+                                         "p50": p99 / 4, "p90": p99 / 2, "p99": p99,
+                                         "p999": p99 * 2, "max": p99 * 10}},
+            "validation": {"ok": status == "ok", "checks": {}, "detail": None}}
+
+
+def case_name(scenario, primitive, params):
+    return "/".join([scenario, primitive] + ["%s:%s" % kv for kv in params.items()])
+
+
+def synthetic_result(levels, reps=8, cv=0.02, seed=0, scale=1.0, ctx=None, statuses=None,
+                     scenario="locks.contention"):
+    """A result whose cases are {(primitive, threads): median throughput}.
+    Every repetition is the level times lognormal noise of the given CV;
+    the other figures follow it (CPU ns/op from throughput, p99 ~ 1/throughput,
+    Jain falling slightly with the thread count). statuses: {(primitive,
+    threads): status} for cases that are not ok (they get no samples)."""
+    rng = random.Random(seed)
+    statuses = statuses or {}
+    cases, rows = [], []
+    for (prim, threads), level in levels.items():
+        params = {"threads": threads, "cs_ns": 100}
+        name = case_name(scenario, prim, params)
+        status = statuses.get((prim, threads), "ok")
+        cases.append({"name": name, "scenario": scenario, "primitive": prim,
+                      "params": params, "status": status,
+                      "detail": None if status == "ok" else "synthetic failure",
+                      "signal": "SIGSEGV" if status == "crashed" else None,
+                      "samples": 0 if status != "ok" else reps})
+        if status != "ok":
+            continue
+        for rep in range(reps):
+            t = level * scale * math.exp(rng.gauss(0, cv))
+            rows.append(sample_row(name, scenario, prim, params, rep, reps, t,
+                                   jain=max(0.2, 1 - 0.01 * threads * (1 + rng.gauss(0, cv))),
+                                   p99=1e10 / t))
+    return {"context": ctx or context(), "cases": cases, "benchmarks": rows}
+
+
+LEVELS = {(p, t): base * (1 + 0.1 * t)
+          for p, base in (("mcs", 2e6), ("ticket", 1.5e6), ("std_mutex", 1e6))
+          for t in (1, 2, 4)}
+
+
+def scale_throughput(doc, factor, in_place=False):
+    """The issue's synthetic regression: every sample's throughput times factor."""
+    doc = doc if in_place else copy.deepcopy(doc)
+    for r in doc["benchmarks"]:
+        if r.get("run_type") == "iteration":
+            if r.get("items_per_second") is not None:
+                r["items_per_second"] *= factor
+            m = r.get("metrics") or {}
+            if m.get("throughput_ops_per_s") is not None:
+                m["throughput_ops_per_s"] *= factor
+    return doc
+
+
+class ToolCase(unittest.TestCase):
+    """Temporary folder, subprocess helpers; no tests of its own."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="contend-test-tooling-")
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        self.env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1",
+                        MPLCONFIGDIR=os.path.join(self.tmp, "mpl"), MPLBACKEND="Agg")
+
+    def run_script(self, script, *args):
+        return subprocess.run([sys.executable, script] + [str(a) for a in args], cwd=self.tmp,
+                              env=self.env, capture_output=True, text=True, timeout=300)
+
+    def write(self, name, content):
+        path = os.path.join(self.tmp, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb" if isinstance(content, bytes) else "w") as f:
+            if isinstance(content, (dict, list)):
+                json.dump(content, f)
+            else:
+                f.write(content)
+        return path
+
+    def assertExit(self, proc, code):
+        self.assertEqual(proc.returncode, code, "exit %d, expected %d\nstdout:\n%s\nstderr:\n%s"
+                         % (proc.returncode, code, proc.stdout[-4000:], proc.stderr[-4000:]))
+
+    def assertOneLineError(self, proc, *needles):
+        self.assertExit(proc, 2)
+        lines = proc.stderr.splitlines()
+        self.assertEqual(len(lines), 1, proc.stderr)
+        self.assertNotIn("Traceback", proc.stderr)
+        for n in needles:
+            self.assertIn(n, lines[0])
+
+
+def compare_json(test, base, new, *extra):
+    """Run compare.py once: the console table on stdout, the JSON parsed."""
+    out = os.path.join(test.tmp, "compare-out.json")
+    if os.path.exists(out):
+        os.remove(out)
+    p = test.run_script(COMPARE, base, new, "--json", out, *extra)
+    if p.returncode not in (0, 1):
+        return p, None
+    with open(out) as f:
+        return p, json.load(f)
+
+
+def figure_verdicts(report, figure):
+    return [e["verdict"] for c in report["cases"] for e in c["figures"]
+            if e["figure"] == figure]
+
+
+# --- the statistics ---------------------------------------------------------
+
+class StatsTest(unittest.TestCase):
+    def test_exact_test_matches_scipy_without_ties(self):
+        from scipy.stats import mannwhitneyu
+        rng = random.Random(3)
+        for _ in range(60):
+            x = [rng.random() for _ in range(rng.randint(1, 9))]
+            y = [rng.random() + 0.2 for _ in range(rng.randint(1, 9))]
+            u, p = cs.mann_whitney(x, y)
+            ref = mannwhitneyu(x, y, alternative="two-sided", method="exact")
+            self.assertAlmostEqual(u, ref.statistic)
+            self.assertAlmostEqual(p, ref.pvalue, places=12)
+
+    def test_exact_test_with_ties_matches_enumeration(self):
+        import itertools
+        rng = random.Random(5)
+        for _ in range(40):
+            x = [rng.randint(0, 3) for _ in range(rng.randint(2, 6))]
+            y = [rng.randint(1, 4) for _ in range(rng.randint(2, 6))]
+            pooled = x + y
+            if len(set(pooled)) == 1:
+                continue
+            ranks = {v: (sorted(pooled).index(v) + 1 + sorted(pooled).index(v)
+                         + pooled.count(v)) / 2 for v in set(pooled)}
+            r = [ranks[v] for v in pooled]
+            mean = len(x) * (len(pooled) + 1) / 2
+            obs = abs(sum(r[:len(x)]) - mean)
+            sums = [abs(sum(r[i] for i in c) - mean)
+                    for c in itertools.combinations(range(len(pooled)), len(x))]
+            expected = sum(1 for s in sums if s >= obs - 1e-9) / len(sums)
+            self.assertAlmostEqual(cs.mann_whitney(x, y)[1], expected, places=12, msg=(x, y))
+
+    def test_smallest_p_and_repetitions(self):
+        self.assertAlmostEqual(cs.min_p(5, 5), 2 / 252)
+        self.assertAlmostEqual(cs.min_p(3, 3), 0.1)
+        self.assertEqual(cs.mann_whitney([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])[1], cs.min_p(5, 5))
+        self.assertEqual(cs.mann_whitney([1, 1, 1], [1, 1, 1])[1], 1.0)
+        self.assertEqual(cs.repetitions_needed(0.05 / 266), 8)
+
+    def test_corrections(self):
+        p = [0.01, 0.04, 0.03, 0.5]
+        for got, want in zip(cs.adjust(p, "bh"), [0.04, 0.16 / 3, 0.16 / 3, 0.5]):
+            self.assertAlmostEqual(got, want)
+        for got, want in zip(cs.adjust(p, "holm"), [0.04, 0.09, 0.09, 0.5]):
+            self.assertAlmostEqual(got, want)
+
+
+# --- the gate -----------------------------------------------------------------
+
+class GateTest(ToolCase):
+    def test_reference_20_percent_regression_fails_the_gate(self):
+        if not os.path.isfile(REFERENCE):
+            self.skipTest(NO_REFERENCE)
+        with open(REFERENCE) as f:
+            doc = json.load(f)
+        new = self.write("new.json", scale_throughput(doc, 0.8, in_place=True))
+        p, rep = compare_json(self, REFERENCE, new)
+        self.assertExit(p, 1)
+        tput = figure_verdicts(rep, "throughput")
+        self.assertGreater(tput.count("worse"), len(tput) // 4, tput)
+        self.assertNotIn("better", [c["verdict"] for c in rep["cases"]])
+        for c in rep["cases"]:
+            for e in c["figures"]:
+                if e["verdict"] == "worse":
+                    self.assertEqual(e["figure"], "throughput")
+                    self.assertAlmostEqual(e["effect"], -0.2, places=6)
+                    self.assertLessEqual(e["p_adjusted"], 0.05)
+        self.assertEqual(rep["summary"]["gate"], "fail")
+        self.assertIn("GATE: FAIL", p.stdout)
+
+    def test_reference_resampled_twice_passes(self):
+        """Both sides drawn (with replacement) from the same reference samples."""
+        if not os.path.isfile(REFERENCE):
+            self.skipTest(NO_REFERENCE)
+        with open(REFERENCE) as f:
+            doc = json.load(f)
+        by_name = {}
+        for r in doc["benchmarks"]:
+            if r["run_type"] == "iteration":
+                by_name.setdefault(r["name"], []).append(r)
+        rng = random.Random(11)
+        paths = []
+        for side in ("a", "b"):
+            # Rows are shared, not copied: json.dump writes each as often as it appears.
+            d = dict(doc, benchmarks=[rng.choice(by_name[r["name"]]) for r in doc["benchmarks"]
+                                      if r["run_type"] == "iteration"])
+            paths.append(self.write(side + ".json", d))
+        p, rep = compare_json(self, *paths)
+        self.assertExit(p, 0)
+        verdicts = [e["verdict"] for c in rep["cases"] for e in c["figures"]]
+        self.assertNotIn("worse", verdicts)
+        self.assertNotIn("better", verdicts)
+        self.assertGreater(len(verdicts), 1000)
+
+    def test_synthetic_regression_and_same_distribution(self):
+        base = self.write("base.json", synthetic_result(LEVELS, seed=1))
+        worse = self.write("worse.json", scale_throughput(synthetic_result(LEVELS, seed=1), 0.8))
+        same = self.write("same.json", synthetic_result(LEVELS, seed=2))
+        p, rep = compare_json(self, base, worse)
+        self.assertExit(p, 1)
+        self.assertEqual(set(figure_verdicts(rep, "throughput")), {"worse"})
+        p, rep = compare_json(self, base, same)
+        self.assertExit(p, 0)
+        self.assertEqual(rep["summary"]["cases"]["worse"], 0)
+        self.assertEqual(rep["summary"]["cases"]["better"], 0)
+
+    def test_false_alarms_are_rare_over_many_draws(self):
+        """40 pairs from one distribution (in-process, seeded): BH at 0.05 per
+        figure should let at most a couple of them claim a change."""
+        alarms = 0
+        for seed in range(40):
+            base = synthetic_result(LEVELS, cv=0.05, seed=100 + seed)
+            new = synthetic_result(LEVELS, cv=0.05, seed=200 + seed)
+            rep = compare(self._side("BASE", base, seed), self._side("NEW", new, seed),
+                          Settings(min_effect=0.0))  # no effect floor: the test alone
+            alarms += any(e["verdict"] in ("worse", "better")
+                          for c in rep["cases"] for e in c["figures"])
+        self.assertLessEqual(alarms, 3)
+
+    def _side(self, label, doc, seed):
+        return Side(label, [self.write("%s-%d.json" % (label, seed), doc)])
+
+    def test_fewer_than_five_repetitions_is_not_comparable(self):
+        for reps in (3, 4):
+            base = self.write("b%d.json" % reps, synthetic_result(LEVELS, reps=reps, seed=1))
+            new = self.write("n%d.json" % reps, scale_throughput(
+                synthetic_result(LEVELS, reps=reps, seed=1), 0.5))
+            p, rep = compare_json(self, base, new)
+            self.assertExit(p, 0)
+            self.assertEqual({c["verdict"] for c in rep["cases"]}, {"not comparable"})
+            for c in rep["cases"]:
+                self.assertIn("too few repetitions: %d vs %d" % (reps, reps), c["reason"])
+
+    def test_real_three_repetition_result_is_not_comparable(self):
+        real = real_result()
+        if not real:
+            self.skipTest(NO_REAL)
+        with open(real) as f:
+            doc = json.load(f)
+        p, rep = compare_json(self, real, self.write("half.json", scale_throughput(doc, 0.5)))
+        self.assertExit(p, 0)
+        self.assertTrue(rep["cases"])
+        self.assertEqual({c["verdict"] for c in rep["cases"]
+                          if c["status"] == {"base": "ok", "new": "ok"}}, {"not comparable"})
+        self.assertIn("too few repetitions: 3 vs 3", p.stdout)
+
+    def test_queue_result_uses_each_scenario_primary_latency(self):
+        """pingpong's first latency kind in the file is the cache-line floor
+        (the writer sorts keys); the p99 compared must be the round trip."""
+        real = real_result("CONTEND_QUEUE_RESULT")
+        if not real:
+            self.skipTest(NO_QUEUES)
+        p, rep = compare_json(self, real, real)
+        self.assertExit(p, 0)
+        labels = {}
+        for c in rep["cases"]:
+            for e in c["figures"]:
+                if e["figure"] == "p99":
+                    labels.setdefault(c["scenario"], set()).add(e["label"])
+        self.assertEqual(labels.get("queues.pingpong"), {"p99 round_trip"}, labels)
+        self.assertEqual(labels.get("queues.throughput"), {"p99 enqueue_dequeue"}, labels)
+
+    def test_correctness_regression_fails_the_gate(self):
+        base = self.write("base.json", synthetic_result(LEVELS, seed=1))
+        both_bad = {("mcs", 1): "timeout"}
+        new = self.write("new.json", synthetic_result(
+            LEVELS, seed=2, statuses={("ticket", 2): "crashed", ("mcs", 1): "timeout"}))
+        base_bad = self.write("base_bad.json", synthetic_result(LEVELS, seed=1,
+                                                                statuses=both_bad))
+        p, rep = compare_json(self, base_bad, new)
+        self.assertExit(p, 1)
+        by = {c["name"]: c for c in rep["cases"]}
+        crashed = by["locks.contention/ticket/threads:2/cs_ns:100"]
+        self.assertEqual(crashed["verdict"], "worse")
+        self.assertIn("ok -> crashed", crashed["reason"])
+        self.assertEqual(by["locks.contention/mcs/threads:1/cs_ns:100"]["verdict"],
+                         "not comparable")
+        p, rep = compare_json(self, new, base)  # crashed -> ok is a fix, not a failure
+        self.assertExit(p, 0)
+        self.assertEqual({c["name"]: c["verdict"] for c in rep["cases"]}[
+            "locks.contention/ticket/threads:2/cs_ns:100"], "better")
+
+    def test_different_machine(self):
+        base = self.write("base.json", synthetic_result(LEVELS, seed=1))
+        other = self.write("other.json", scale_throughput(synthetic_result(
+            LEVELS, seed=1, ctx=context(host="elsewhere", cpus=64)), 0.8))
+        p, rep = compare_json(self, base, other)
+        self.assertExit(p, 0)
+        self.assertEqual({c["verdict"] for c in rep["cases"]}, {"not comparable"})
+        self.assertIn("different machine: host synth, 8 CPUs", rep["cases"][0]["reason"])
+        self.assertIn("host elsewhere, 64 CPUs", rep["cases"][0]["reason"])
+        p, rep = compare_json(self, base, other, "--allow-different-machine")
+        self.assertExit(p, 1)
+        worse = [e for c in rep["cases"] for e in c["figures"] if e["verdict"] == "worse"]
+        self.assertTrue(worse)
+        self.assertTrue(all(any("different machine" in n for n in e["notes"]) for e in worse))
+
+
+class ReportingTest(ToolCase):
+    def test_unmatched_cases_are_listed(self):
+        levels_b = dict(LEVELS)
+        levels_n = {k: v for k, v in LEVELS.items() if k != ("mcs", 4)}
+        levels_n[("clh", 2)] = 1e6
+        base = self.write("b.json", synthetic_result(levels_b, seed=1))
+        new = self.write("n.json", synthetic_result(levels_n, seed=2))
+        p, rep = compare_json(self, base, new)
+        self.assertExit(p, 0)
+        self.assertEqual(rep["only_in_base"], ["locks.contention/mcs/threads:4/cs_ns:100"])
+        self.assertEqual(rep["only_in_new"], ["locks.contention/clh/threads:2/cs_ns:100"])
+        self.assertIn("Only in BASE (1): locks.contention/mcs/threads:4/cs_ns:100", p.stdout)
+        self.assertIn("Only in NEW (1): locks.contention/clh/threads:2/cs_ns:100", p.stdout)
+
+    def test_console_and_markdown(self):
+        levels = dict(LEVELS)
+        levels[("evil|<b>x</b>", 1)] = 1e6
+        base_doc = synthetic_result(levels, seed=1)
+        new_doc = scale_throughput(synthetic_result(levels, seed=1), 0.8)
+        # One case gets better, so that the order of the table shows.
+        for r in new_doc["benchmarks"]:
+            if r["primitive"] == "mcs" and r["threads"] == 1:
+                r["metrics"]["throughput_ops_per_s"] *= 1.6
+                r["items_per_second"] *= 1.6
+        base, new = self.write("b.json", base_doc), self.write("n.json", new_doc)
+        out_md, out_json = os.path.join(self.tmp, "c.md"), os.path.join(self.tmp, "c.json")
+        p = self.run_script(COMPARE, base, new, "--md", out_md, "--json", out_json)
+        self.assertExit(p, 1)
+        lines = p.stdout.splitlines()  # files asked for: the table still goes to stdout
+        summary = [ln for ln in lines if ln.startswith("9 worse, 1 better, 0 same")]
+        self.assertEqual(len(summary), 1, p.stdout)
+        self.assertIn("GATE: FAIL", p.stdout)
+        verdict_lines = [ln.split()[0] for ln in lines if "/threads:" in ln
+                         and ln.split()[0] in ("WORSE", "BETTER", "SAME", "UNSTABLE")]
+        self.assertEqual(verdict_lines, sorted(verdict_lines, key=lambda v: v != "WORSE"))
+        self.assertEqual(verdict_lines[-1], "BETTER")
+        with open(out_json) as f:
+            self.assertEqual(json.load(f)["summary"]["exit_status"], 1)
+        with open(out_md) as f:
+            md = f.read()
+        first = md.splitlines()[0]
+        self.assertTrue(first.startswith("**9 worse, 1 better, 0 same, 0 unstable, "
+                                         "0 not comparable**"), first)
+        self.assertIn("gate: **FAIL**", first)
+        self.assertNotIn("<b>x</b>", md)
+        self.assertIn("evil\\|&lt;b&gt;x&lt;/b&gt;", md)
+        # Every table row has the header's number of cells despite the '|'.
+        rows = [ln for ln in md.splitlines() if ln.startswith("| ")]
+        cells = {len(ln.replace("\\|", "").split("|")) for ln in rows}
+        self.assertEqual(len(cells), 1, rows)
+        alone = self.run_script(COMPARE, base, new, "--md")  # no FILE: replaces the table
+        self.assertExit(alone, 1)
+        self.assertEqual(alone.stdout, md)
+
+    def test_curve_shape_change(self):
+        """The peak moves from 8 to 4 threads although no point moves by the
+        5 % that would make it a verdict of its own."""
+        b = {("mcs", t): v for t, v in ((1, 1.0e6), (2, 1.8e6), (4, 2.50e6), (8, 2.60e6),
+                                        (16, 1.50e6))}
+        n = {("mcs", t): v for t, v in ((1, 1.0e6), (2, 1.8e6), (4, 2.55e6), (8, 2.50e6),
+                                        (16, 1.45e6))}
+        base = self.write("b.json", synthetic_result(b, reps=5, cv=0.005, seed=1))
+        new = self.write("n.json", synthetic_result(n, reps=5, cv=0.005, seed=2))
+        p, rep = compare_json(self, base, new)
+        self.assertExit(p, 0)
+        self.assertEqual(set(figure_verdicts(rep, "throughput")), {"same"})
+        shape = [s for s in rep["shape"] if s["primitive"] == "mcs"]
+        self.assertEqual(len(shape), 1)
+        self.assertEqual(shape[0]["verdict"], "worse", shape[0])
+        self.assertEqual(shape[0]["changes"], ["peak 8 -> 4 threads"])
+        self.assertEqual((shape[0]["base"]["peak_threads"], shape[0]["new"]["peak_threads"]),
+                         (8, 4))
+        gated = self.run_script(COMPARE, base, new, "--gate-shape")
+        self.assertExit(gated, 1)
+        self.assertIn("FAIL: the curve shape got worse", gated.stdout)
+        # Two flat tops swapping places by 1 % are not a shape change.
+        flat = dict(b)
+        flat[("mcs", 4)], flat[("mcs", 8)] = 2.60e6, 2.59e6
+        p, rep = compare_json(self, base, self.write("f.json", synthetic_result(
+            flat, reps=5, cv=0.005, seed=2)))
+        self.assertEqual([s["verdict"] for s in rep["shape"]], [None])
+
+
+class BadInputTest(ToolCase):
+    def test_bad_files_exit_2_with_one_line(self):
+        good = self.write("good.json", synthetic_result(LEVELS, seed=1))
+        raw = json.dumps(synthetic_result(LEVELS, seed=1))
+        cases = {
+            "truncated.json": (raw[:len(raw) // 2], "truncated"),
+            "malformed.json": ("{\"context\": oops}", "not JSON"),
+            "other.json": ('{"a": 1}', "not a contend result"),
+            "empty.json": ("", "empty"),
+            "list.json": ("[1, 2]", "not a contend result"),
+        }
+        for i, (name, (content, why)) in enumerate(cases.items()):
+            with self.subTest(file=name):
+                bad = self.write(name, content)
+                args = (good, bad) if i % 2 else (bad, good)  # either side
+                self.assertOneLineError(self.run_script(COMPARE, *args), bad, why)
+        self.assertOneLineError(self.run_script(COMPARE, good, os.path.join(self.tmp, "no.json")),
+                                "no such file")
+        self.assertOneLineError(self.run_script(COMPARE, good), "NEW")
+        self.assertOneLineError(self.run_script(COMPARE, good, good, "--min-effect", "x"),
+                                "--min-effect")
+
+    def test_rows_of_the_wrong_shape(self):
+        doc = synthetic_result(LEVELS, seed=1)
+        doc["benchmarks"][0]["metrics"] = "fast"
+        doc["cases"][0]["params"] = [1, 2]
+        p = self.run_script(COMPARE, self.write("a.json", synthetic_result(LEVELS, seed=2)),
+                            self.write("odd.json", doc))
+        self.assertIn(p.returncode, (0, 1, 2))
+        self.assertNotIn("Traceback", p.stderr)
+
+    def test_folders(self):
+        folder = os.path.join(self.tmp, "ref")
+        self.write("ref/run.json", synthetic_result(LEVELS, seed=1))
+        self.write("ref/micro.json", '{"context": {}, "benchmarks": []}')
+        new = self.write("new.json", synthetic_result(LEVELS, seed=2))
+        p, rep = compare_json(self, folder, new)
+        self.assertExit(p, 0)
+        self.assertEqual(len(rep["base"]["skipped"]), 1)
+        self.assertEqual(len(rep["cases"]), len(LEVELS))
+        self.write("ref/broken.json", '{"context": {"schema_version": 1}, "benchmarks": [')
+        self.assertOneLineError(self.run_script(COMPARE, folder, new), "broken.json",
+                                "truncated")
+        empty = os.path.join(self.tmp, "empty")
+        os.makedirs(empty)
+        self.assertOneLineError(self.run_script(COMPARE, empty, new), "no contend result")
+        disjoint = self.write("disjoint.json", synthetic_result({("x", 1): 1e6}, seed=1))
+        self.assertOneLineError(self.run_script(COMPARE, new, disjoint), "no case in common")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
