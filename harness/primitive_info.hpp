@@ -24,9 +24,13 @@ struct PrimitiveInfo {
     std::size_t max_message_bytes = 0;  // 0: any size
     std::size_t max_capacity = 0;       // 0: any capacity
     bool control = false;               // never part of a default run
-    bool test_only = false;             // registered only for the test suite
-    std::size_t size_bytes = 0;         // sizeof the primitive
-    std::size_t align_bytes = 0;        // alignof the primitive
+    // The outcome a primitive exists to demonstrate (e.g. "deadlock" for the
+    // naive dining philosophers): reached, it is reported as such but does
+    // not make the run fail. Empty: "ok" is the only good outcome.
+    std::string expected_status{};
+    bool test_only = false;       // registered only for the test suite
+    std::size_t size_bytes = 0;   // sizeof the primitive
+    std::size_t align_bytes = 0;  // alignof the primitive
 };
 
 }  // namespace contend

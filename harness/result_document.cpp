@@ -100,6 +100,8 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
                          " repetitions completed no operation in the window (no progress)";
     }
 
+    summary.expected = summary.status != "ok" && summary.status == c.primitive->expected_status;
+
     const nlohmann::json params = params_json(c.params);
     auto identity = [&](nlohmann::json row) {
         row["name"] = row.value("name", c.name);
@@ -197,6 +199,8 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         {"wall_seconds", finite_or_null(wall_seconds)},
     });
     if (!deadlock.is_null()) doc_["cases"].back()["deadlock"] = std::move(deadlock);
+    if (!c.primitive->expected_status.empty())
+        doc_["cases"].back()["expected_status"] = c.primitive->expected_status;
     return summary;
 }
 

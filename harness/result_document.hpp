@@ -15,6 +15,8 @@ namespace contend {
 struct CaseSummary {
     std::string status;  // ok | invalid | deadlock | timeout | crashed
     std::string detail;
+    bool expected = false;  // not ok, but the outcome the primitive demonstrates
+    bool good() const { return status == "ok" || expected; }
     std::optional<double> median_items_per_second, median_jain, median_p99_ns;
     std::optional<double> throughput_cv;
     bool unstable = false;

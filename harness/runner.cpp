@@ -191,10 +191,10 @@ int run_command(const Registry& r, RunOptions opts) {
                 cfg.repetition = rep;
                 const nlohmann::json sample = sample_to_json(runner(cfg), clock.ticks_per_ns, cpus);
                 emit(sample);
-                // Deadlocked threads are still blocked inside this process:
-                // no further repetition can be trusted, and the child's exit
-                // is what ends them.
-                if (sample.contains("deadlock")) break;
+                // Deadlocked or stalled threads are still blocked inside
+                // this process: no further repetition can be trusted, and
+                // the child's exit is what ends them.
+                if (sample.value("threads_abandoned", false)) break;
             }
         };
         const auto t0 = std::chrono::steady_clock::now();
@@ -209,9 +209,9 @@ int run_command(const Registry& r, RunOptions opts) {
         progress.finish_case(wall);
         CaseSummary s =
             doc.add_case(pc, static_cast<int>(i), opts.repetitions, std::move(outcome), wall);
-        any_bad |= s.status != "ok";
+        any_bad |= !s.good();
         rows.push_back({pc.name, s.status, s});
-        if (s.status != "ok") {
+        if (!s.good()) {
             progress.clear();
             std::fprintf(stderr, "%s: %s: %s\n", s.status.c_str(), pc.name.c_str(),
                          s.detail.c_str());

@@ -26,7 +26,8 @@ struct RunOptions {
     std::vector<std::string> command_line;
 };
 
-// Returns the exit status: 0 all cases ok, 1 some case not ok, 130 interrupted.
+// Returns the exit status: 0 every case ok (or the outcome its primitive
+// demonstrates, PrimitiveInfo::expected_status), 1 some case not ok, 130 interrupted.
 // Throws UsageError for bad input before anything runs.
 int run_command(const Registry& r, RunOptions opts);
 

@@ -122,6 +122,7 @@ nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
     // which kind is the scenario's own figure: the row names it.
     if (!s.latencies.empty()) row["primary_latency"] = s.latencies.front().first;
     if (!s.deadlock.is_null()) row["deadlock"] = s.deadlock;
+    if (s.threads_abandoned || !s.deadlock.is_null()) row["threads_abandoned"] = true;
     row.update(s.row_extra);
     return row;
 }

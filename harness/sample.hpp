@@ -51,6 +51,9 @@ struct Sample {
     // are not run (the stuck threads cannot be joined), and `detail` is the
     // one-line summary. Null: no deadlock.
     nlohmann::json deadlock = nullptr;
+    // Threads the scenario had to leave blocked (a deadlock, or a stall it
+    // could not end): no further repetition runs beside them.
+    bool threads_abandoned = false;
 
     std::uint64_t total_ops() const;
 };

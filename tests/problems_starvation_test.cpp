@@ -1,0 +1,145 @@
+// problems.starvation: the scenario's validation catches a reader-writer
+// lock that lets readers in beside a writer (broken_rw) and passes the real
+// ones; its accounting is consistent (roles, per-role totals, the writer
+// wait listed first); a writer that waited through the whole window is
+// still let in at the stop and counted as censored, so the run ends; and
+// the scenario registers exactly the rw locks (plus glibc's
+// writer-preferring kind, plus rw-capable controls).
+//
+// No assertion on speed: whether a writer starves depends on the machine.
+// The windows are short and every wait is bounded by the window, because the
+// readers leave at the stop flag.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "harness/busy_work.hpp"
+#include "harness/cycle_clock.hpp"
+#include "suites/locks/lock_catalog.hpp"
+#include "suites/problems/register_problems.hpp"
+#include "suites/problems/starvation_pthread_rwlock_wpref.hpp"
+#include "suites/problems/starvation_run.hpp"
+
+namespace contend {
+namespace {
+
+const BusyWork kBusy{};  // 1 iteration per ns: delays are approximate, which is fine here
+const cycle_clock::Calibration kClock{};
+const PrimitiveInfo kInfo{.name = "under_test", .family = "rwlock"};
+
+CaseConfig config(int readers, int writers, std::int64_t read_think_ns = 500) {
+    CaseConfig c;
+    c.scenario = "problems.starvation";
+    c.primitive = &kInfo;
+    c.params.set("readers", std::int64_t{readers});
+    c.params.set("writers", std::int64_t{writers});
+    c.params.set("read_cs_ns", std::int64_t{3000});
+    c.params.set("read_think_ns", read_think_ns);
+    c.params.set("write_cs_ns", std::int64_t{500});
+    c.params.set("write_think_ns", std::int64_t{5000});
+    c.params.set("relax", std::string("yield"));
+    c.threads = readers + writers;
+    c.warmup_ns = 2'000'000;
+    c.duration_ns = 30'000'000;
+    c.busy = &kBusy;
+    c.clock = &kClock;
+    return c;
+}
+
+std::uint64_t role_total(const Sample& s, const std::string& role) {
+    std::uint64_t n = 0;
+    for (const auto& t : s.threads)
+        if (t.role == role) n += t.ops;
+    return n;
+}
+
+TEST(Starvation, BrokenRwLockIsInvalid) {
+    // broken_rw's readers ignore writers: with readers always inside, a
+    // writer's section overlaps one within a few writes.
+    const Sample s = starvation::run_starvation<BrokenRwLock<relax::Yield>>(config(3, 1, 0));
+    EXPECT_FALSE(s.valid);
+    EXPECT_EQ(s.detail.rfind("reader-writer exclusion broken: ", 0), 0u) << s.detail;
+    EXPECT_GT(s.checks["rw_exclusion_violations"].get<std::uint64_t>(), 0u);
+}
+
+template <class Lock>
+void expect_valid_and_consistent() {
+    const Sample s = starvation::run_starvation<Lock>(config(3, 2));
+    EXPECT_TRUE(s.valid) << s.detail;
+    EXPECT_EQ(s.checks["write_counter"], s.checks["expected_write_counter"]);
+    ASSERT_EQ(s.threads.size(), 5u);
+    for (int t = 0; t < 5; ++t) EXPECT_EQ(s.threads[t].role, t < 3 ? "reader" : "writer");
+    EXPECT_EQ(s.metrics["read_ops"].get<std::uint64_t>(), role_total(s, "reader"));
+    EXPECT_EQ(s.metrics["write_ops"].get<std::uint64_t>(), role_total(s, "writer"));
+    int starved_writers = 0;
+    for (const auto& t : s.threads) starved_writers += t.role == "writer" && t.ops == 0;
+    EXPECT_EQ(s.metrics["starved_writers"].get<int>(), starved_writers);
+    ASSERT_EQ(s.latencies.size(), 2u);
+    EXPECT_EQ(s.latencies[0].first, "write_wait");
+    EXPECT_EQ(s.latencies[1].first, "read_wait");
+    // Every counted write has its wait recorded (plus waits still going on
+    // at the stop, which count no operation).
+    EXPECT_GE(s.latencies[0].second.count(), s.metrics["write_ops"].get<std::uint64_t>());
+}
+
+TEST(Starvation, StdSharedMutexIsValid) {
+    expect_valid_and_consistent<StdSharedMutexLock>();
+}
+TEST(Starvation, PthreadRwlockIsValid) {
+    expect_valid_and_consistent<PthreadRwlock>();
+}
+TEST(Starvation, WriterPreferringPthreadRwlockIsValid) {
+    expect_valid_and_consistent<PthreadRwlockWriterPref>();
+}
+TEST(Starvation, RwSpinIsValid) {
+    expect_valid_and_consistent<RwSpinLock<relax::Yield>>();
+}
+TEST(Starvation, TbbSpinRwMutexIsValid) {
+    expect_valid_and_consistent<TbbSpinRwMutexLock>();
+}
+
+TEST(Starvation, WriterStarvedForTheWholeWindowIsLetInAtTheStop) {
+    // Six readers with no think time keep a reader-preferring lock read-held;
+    // whatever the writer got, the run ends, and a writer with nothing in
+    // the window was still waiting when it closed.
+    const Sample s = starvation::run_starvation<PthreadRwlock>(config(6, 1, 0));
+    EXPECT_TRUE(s.valid) << s.detail;
+    const auto& writer = s.threads.back();
+    ASSERT_EQ(writer.role, "writer");
+    if (writer.ops == 0) {
+        EXPECT_EQ(s.metrics["starved_writers"].get<int>(), 1);
+        EXPECT_TRUE(writer.extra["waiting_at_stop"].get<bool>());
+        EXPECT_GE(s.metrics["write_waits_censored"].get<std::uint64_t>(), 1u);
+    }
+    EXPECT_LE(s.metrics["write_waits_censored"].get<std::uint64_t>(), 1u)
+        << "one writer can be caught waiting at the stop at most once";
+}
+
+TEST(Registration, TheRwLocksAndTheWriterPreferringPthreadKind) {
+    Registry r;
+    register_problems(r);
+    const ScenarioInfo* s = r.scenario("problems.starvation");
+    ASSERT_NE(s, nullptr);
+    std::vector<std::string> regular;
+    for (const auto& name : s->primitives) {
+        const PrimitiveInfo* p = r.primitive(name);
+        if (p->control) continue;
+        regular.push_back(name);
+        EXPECT_EQ(p->family, "rwlock") << name;
+        EXPECT_GT(p->size_bytes, 0u) << name;
+    }
+    std::sort(regular.begin(), regular.end());
+    EXPECT_EQ(regular,
+              (std::vector<std::string>{"pthread_rwlock", "pthread_rwlock_wpref", "rw_spin",
+                                        "std_shared_mutex", "tbb_spin_rw_mutex"}));
+    EXPECT_NE(std::find(s->primitives.begin(), s->primitives.end(), "broken_rw"),
+              s->primitives.end());
+    ParamPoint p;
+    p.set("readers", std::int64_t{3});
+    p.set("writers", std::int64_t{2});
+    EXPECT_EQ(s->thread_count(p), 5);
+}
+
+}  // namespace
+}  // namespace contend
