@@ -1,0 +1,155 @@
+#pragma once
+// threads.pool bookkeeping: one TaskSlot per thread that submits or runs
+// tasks, found through a thread_local binding. The pools' worker threads are
+// not ours (oneTBB's and asio's), so a worker claims a slot the first time
+// it runs one of the run's tasks; the binding carries the run's id, because
+// TBB's workers outlive a pool and would otherwise keep a slot of an earlier
+// run. Every figure in a slot is written by its owner only (no shared
+// counter on the task path); others read the atomics.
+#include <pthread.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "harness/latency_histogram.hpp"
+
+namespace contend::pool {
+
+// CPU time and context switches of one thread, read from any thread of the
+// process: its CPU-time clock and /proc/self/task/<tid>/status.
+struct ThreadUsage {
+    std::uint64_t cpu_ns = 0;
+    std::int64_t voluntary_cs = 0, involuntary_cs = 0;
+};
+
+inline ThreadUsage read_usage(clockid_t clock, pid_t tid) {
+    ThreadUsage u;
+    timespec ts{};
+    if (clock_gettime(clock, &ts) == 0)
+        u.cpu_ns = static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ull +
+                   static_cast<std::uint64_t>(ts.tv_nsec);
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/self/task/%d/status", static_cast<int>(tid));
+    if (FILE* f = std::fopen(path, "r")) {
+        char line[256];
+        long long v = 0;
+        while (std::fgets(line, sizeof line, f)) {
+            if (std::sscanf(line, "voluntary_ctxt_switches: %lld", &v) == 1) u.voluntary_cs = v;
+            if (std::sscanf(line, "nonvoluntary_ctxt_switches: %lld", &v) == 1)
+                u.involuntary_cs = v;
+        }
+        std::fclose(f);
+    }
+    return u;
+}
+
+// Splitmix64's finaliser: the exactly-once check sums a hash of every task's
+// sequence number beside the plain sum, so a lost task cannot hide behind a
+// duplicated one.
+inline constexpr std::uint64_t mix64(std::uint64_t x) noexcept {
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+// Adds one to a counter that only its owner writes: no locked instruction.
+inline void owner_increment(std::atomic<std::uint64_t>& c,
+                            std::memory_order order = std::memory_order_relaxed) noexcept {
+    c.store(c.load(std::memory_order_relaxed) + 1, order);
+}
+
+struct alignas(128) TaskSlot {
+    // Read by others while the run goes on.
+    std::atomic<std::uint64_t> completed{0};  // tasks this thread ran, every phase
+    // Tasks this thread completed per origin submitter (its in-flight budget),
+    // released after the task's own accounting so a reader sees both.
+    std::unique_ptr<std::atomic<std::uint64_t>[]> done_for;
+    std::atomic<bool> ready{false};  // identity below is set
+
+    // Identity, written by the owner before `ready`.
+    bool submitter = false;
+    clockid_t cpu_clock{};
+    pid_t tid = 0;
+    std::uint64_t seq_base = 0;
+
+    // Owner only until the run is over.
+    std::uint64_t next_seq = 0;
+    std::uint64_t submitted = 0, submitted_measured = 0, submitted_sum = 0, submitted_hash = 0;
+    std::uint64_t completed_sum = 0, completed_hash = 0;
+    std::uint64_t wait_ticks = 0;            // submitters: waiting for room in the window
+    std::uint64_t reserved = 0;              // submitters: tasks started (trees counted whole)
+    LatencyHistogram to_start, to_complete;  // tasks submitted in the window
+    LatencyHistogram handoff;                // the hand-off probe's tasks
+
+    // The window, written by the coordinator once the slot is ready.
+    ThreadUsage start, end;
+    std::uint64_t completed_at_start = 0, completed_at_end = 0;
+};
+
+// Which run's slot the calling thread holds.
+struct SlotBinding {
+    std::uint64_t run = 0;
+    TaskSlot* slot = nullptr;
+};
+
+// The slots of one run and the binding of threads to them.
+class SlotTable {
+  public:
+    SlotTable(int capacity, int submitters)
+        : id_(next_id().fetch_add(1, std::memory_order_relaxed)),
+          capacity_(capacity),
+          slots_(new TaskSlot[static_cast<std::size_t>(capacity)]) {
+        for (int i = 0; i < capacity; ++i)
+            slots_[i].done_for.reset(new std::atomic<std::uint64_t>[submitters]());
+    }
+
+    // The calling thread's slot, claimed on first use.
+    TaskSlot& mine(bool submitter = false) {
+        if (binding_.run == id_) return *binding_.slot;
+        const int i = claimed_.fetch_add(1, std::memory_order_acq_rel);
+        if (i >= capacity_) {
+            // More threads ran tasks than the pool has workers and submitters:
+            // the pool broke its thread limit. Fail loudly rather than share a slot.
+            std::fprintf(stderr, "threads.pool: more than %d threads ran tasks\n", capacity_);
+            std::abort();
+        }
+        TaskSlot& s = slots_[i];
+        s.submitter = submitter;
+        s.tid = gettid();
+        if (pthread_getcpuclockid(pthread_self(), &s.cpu_clock) != 0)
+            s.cpu_clock = CLOCK_THREAD_CPUTIME_ID;
+        s.seq_base = static_cast<std::uint64_t>(i) << 40;
+        s.start = read_usage(s.cpu_clock, s.tid);
+        s.ready.store(true, std::memory_order_release);
+        binding_ = {id_, &s};
+        return s;
+    }
+
+    int claimed() const noexcept {
+        const int n = claimed_.load(std::memory_order_acquire);
+        return n < capacity_ ? n : capacity_;
+    }
+    TaskSlot& operator[](int i) noexcept { return slots_[i]; }
+
+  private:
+    static inline thread_local SlotBinding binding_{};
+    static std::atomic<std::uint64_t>& next_id() {
+        static std::atomic<std::uint64_t> id{1};
+        return id;
+    }
+
+    std::uint64_t id_;
+    int capacity_;
+    std::unique_ptr<TaskSlot[]> slots_;
+    alignas(128) std::atomic<int> claimed_{0};
+};
+
+}  // namespace contend::pool
