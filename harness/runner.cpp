@@ -73,9 +73,28 @@ Preset preset(const std::string& name) {
                 {{"locks.contention.think_ns", "0,400,4000"},
                  {"locks.rw.read_pct", "50,90,99"},
                  {"queues.throughput.producers", "1,2,4"},
-                 {"queues.throughput.consumers", "1,2,4"}}};
-    if (name == "default")
-        return {name, 60'000'000, 15'000'000, 5, doubling_threads(cpus, false), queue_shapes};
+                 {"queues.throughput.consumers", "1,2,4"},
+                 {"threads.lifecycle.stack_kib", "0,16,64,256,1024"},
+                 {"threads.timers.delay_us", "10,100,1000,10000,100000"},
+                 {"threads.timers.pattern", "periodic,cancel"},
+                 {"threads.tls.read_pct", "0,10"},
+                 {"threads.pool.task_ns", "0,1000,10000"},
+                 {"threads.pool.spawn", "external,recursive"},
+                 {"problems.granularity.stripes", "4,16,64,256"},
+                 {"problems.granularity.lock", "std_mutex,ttas"},
+                 {"problems.gil.io_pct", "0,50,90"},
+                 {"problems.gil.switch_us", "1000,5000"},
+                 {"problems.deadlock.seats", "3,5,16"},
+                 {"problems.deadlock.pickup_gap_ns", "0,50000"},
+                 {"problems.starvation.readers", "1,3,7"},
+                 {"problems.starvation.writers", "1,2"}}};
+    if (name == "default") {
+        // Timers across three decades of delay: the overshoot that sleep
+        // adds is fixed (timer slack), so its share shows only across delays.
+        auto values = queue_shapes;
+        values["threads.timers.delay_us"] = "100,1000,10000";
+        return {name, 60'000'000, 15'000'000, 5, doubling_threads(cpus, false), values};
+    }
     throw UsageError("--preset: '" + name + "' is not allowed (allowed: quick, default, full)");
 }
 
