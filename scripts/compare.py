@@ -53,21 +53,13 @@ import sys
 
 sys.dont_write_bytecode = True  # never leave __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_load import InputError, Side  # noqa: E402
+from compare_load import Side  # noqa: E402
 import compare_render as render  # noqa: E402
 from compare_shape import compare_shapes  # noqa: E402
 from compare_verdict import Settings, compare, summarize  # noqa: E402
+from result_inputs import InputError, exit_status, tool_parser  # noqa: E402
 
 PROG = "compare.py"
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """Usage errors as one line and exit 2, like every other bad input."""
-
-    def error(self, message):
-        print("%s: error: %s (see --help)" % (self.prog, message), file=sys.stderr)
-        sys.exit(2)
-
 
 def fraction(text):
     """'5%' or '0.05' -> 0.05."""
@@ -90,9 +82,7 @@ def probability(text):
 
 
 def parser():
-    ap = OneLineParser(prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="\n\n".join(p for p in __doc__.split("\n\n")
-                                               if not p.startswith("Usage:")))
+    ap = tool_parser(PROG, __doc__)
     ap.add_argument("base", metavar="BASE", help="result file or folder of them")
     ap.add_argument("new", metavar="NEW", help="result file or folder of them")
     ap.add_argument("--md", nargs="?", const="-", metavar="FILE",
@@ -178,19 +168,7 @@ def main(argv=None):
     if args.json == "-" and args.md == "-":
         print("%s: error: --json and --md cannot both go to stdout" % PROG, file=sys.stderr)
         return 2
-    try:
-        return run(args)
-    except InputError as e:
-        print("%s: error: %s" % (PROG, e), file=sys.stderr)
-        return 2
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
-        # A file the loader recognised but whose rows are malformed in a way
-        # it did not foresee: still bad input, still one line.
-        if os.environ.get("CONTEND_DEBUG"):
-            raise
-        print("%s: error: malformed result data (%s: %s); CONTEND_DEBUG=1 shows where"
-              % (PROG, type(e).__name__, e), file=sys.stderr)
-        return 2
+    return exit_status(PROG, lambda: run(args))
 
 
 if __name__ == "__main__":

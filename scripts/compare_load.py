@@ -12,10 +12,7 @@ corrupted run silently left out of a gate is a hidden regression.
 import os
 
 import contend_result as cr
-
-
-class InputError(Exception):
-    """Bad input; str() is one line naming the argument or file."""
+from result_inputs import InputError
 
 
 # --- the tracked figures --------------------------------------------------

@@ -29,16 +29,11 @@ import sys
 sys.dont_write_bytecode = True  # never leave __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import contend_result as cr  # noqa: E402
+from result_inputs import OneLineParser, read_result  # noqa: E402
 
 PROG = "export_csv.py"
 IDENTITY = ("name", "scenario", "primitive", "status", "repetition_index", "threads")
 LATENCY_FIGURES = ("count", "mean", "p50", "p90", "p99", "p999", "max")
-
-
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message):
-        print("%s: error: %s (see --help)" % (self.prog, message), file=sys.stderr)
-        sys.exit(2)
 
 
 def cell(v):
@@ -103,10 +98,8 @@ def main(argv=None):
     ap.add_argument("result", metavar="RESULT.json")
     ap.add_argument("-o", "--output", metavar="OUT.csv", help="where to write (default stdout)")
     args = ap.parse_args(argv)
-    try:
-        doc = cr.load(args.result, strict=False)
-    except cr.ContendResultError as e:
-        print("%s: error: %s: %s" % (PROG, args.result, e), file=sys.stderr)
+    doc = read_result(PROG, args.result)
+    if doc is None:
         return 2
     text, n = to_csv(doc)
     if not args.output:

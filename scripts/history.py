@@ -25,7 +25,6 @@ Prints the changes found, worse first; --json writes everything; plots
 
 Exit status: 0 done (whether or not something changed); 2 bad input.
 """
-import argparse
 import datetime
 import json
 import math
@@ -40,18 +39,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compare_stats as st  # noqa: E402
 import contend_result as cr  # noqa: E402
 import history_changepoint as hc  # noqa: E402
-from compare_load import FIGURE_BY_KEY, FIGURES, InputError  # noqa: E402
+from compare_load import FIGURE_BY_KEY, FIGURES  # noqa: E402
 from compare_render import fmt_value  # noqa: E402
+from result_inputs import InputError, exit_status, tool_parser  # noqa: E402
 
 PROG = "history.py"
 FIRST_PERMUTATIONS = 999
 MAX_PERMUTATIONS = 50000
-
-
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message):
-        print("%s: error: %s (see --help)" % (self.prog, message), file=sys.stderr)
-        sys.exit(2)
 
 
 def _date(ctx):
@@ -220,9 +214,7 @@ def analyse(series, args):
 
 
 def parser():
-    ap = OneLineParser(prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="\n\n".join(p for p in __doc__.split("\n\n")
-                                               if not p.startswith("Usage:")))
+    ap = tool_parser(PROG, __doc__)
     ap.add_argument("paths", nargs="+", metavar="FILE|DIR")
     ap.add_argument("-o", "--out-dir", default="history-plots", metavar="DIR",
                     help="where plots go (default ./history-plots)")
@@ -247,18 +239,7 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    try:
-        return run(args)
-    except InputError as e:
-        print("%s: error: %s" % (PROG, e), file=sys.stderr)
-        return 2
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
-        # Rows shaped in a way the loader did not foresee: bad input, one line.
-        if os.environ.get("CONTEND_DEBUG"):
-            raise
-        print("%s: error: malformed result data (%s: %s); CONTEND_DEBUG=1 shows where"
-              % (PROG, type(e).__name__, e), file=sys.stderr)
-        return 2
+    return exit_status(PROG, lambda: run(args))
 
 
 def run(args):

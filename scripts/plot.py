@@ -42,6 +42,7 @@ import sys
 sys.dont_write_bytecode = True  # never leave __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import contend_result as cr  # noqa: E402
+from result_inputs import read_result  # noqa: E402
 
 # The figures are drawn by plot_figures.py in the look of plot_style.py. Both
 # start matplotlib when imported, so main() imports them only once the input
@@ -65,11 +66,8 @@ def main(argv=None):
     ap.add_argument("-o", "--out-dir", metavar="DIR",
                     help="where to write (default: RESULT-plots/ beside RESULT.json)")
     args = ap.parse_args(argv)
-    try:
-        # Lenient about NaN tokens (read as missing); validate_result.py is the judge.
-        doc = cr.load(args.result, strict=False)
-    except cr.ContendResultError as e:
-        print("%s: error: %s: %s" % (PROG, args.result, e), file=sys.stderr)
+    doc = read_result(PROG, args.result)
+    if doc is None:
         return 2
     rows = [r for r in cr.samples(doc) if isinstance(cr.threads_of(r), int)]
     if not rows:

@@ -62,6 +62,16 @@ def minmax_median(values):
     return cr.median(vals), min(vals), max(vals)
 
 
+BAND_LABEL = "median; band: min to max of repetitions"
+
+
+def band_handle():
+    """The legend's key to a median line over its min-max band: a line over
+    a band, unlike the flat oversubscribed patch. Its label is BAND_LABEL."""
+    return (Patch(facecolor="0.35", alpha=BAND_ALPHA * 1.5, edgecolor="none"),
+            Line2D([], [], color="0.35", lw=1.8))
+
+
 class Style:
     """One colour and marker per primitive, stable across the figures it styles
     (plot_figures makes one per scenario)."""
@@ -153,10 +163,8 @@ class FigureWriter:
         handles = [Line2D([], [], color=self.style.color[p], marker=self.style.marker[p])
                    for p in prims]
         labels = list(prims)
-        # A line over a band, unlike the flat oversubscribed patch.
-        handles.append((Patch(facecolor="0.35", alpha=BAND_ALPHA * 1.5, edgecolor="none"),
-                        Line2D([], [], color="0.35", lw=1.8)))
-        labels.append("median; band: min to max of repetitions")
+        handles.append(band_handle())
+        labels.append(BAND_LABEL)
         handles += extras
         labels += [h.get_label() for h in extras]
         ax.legend(handles=handles, labels=labels, frameon=False, loc="upper left",

@@ -16,7 +16,6 @@ Writes RESULT-report.html beside RESULT.json unless -o says otherwise.
 Exit status: 0 written (whatever the comparison says: compare.py is the
 gate); 2 bad input or unwritable output (one line on stderr).
 """
-import argparse
 import datetime
 import os
 import sys
@@ -25,10 +24,11 @@ sys.dont_write_bytecode = True  # never leave __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import contend_result as cr  # noqa: E402
 import report_html as rh  # noqa: E402
-from compare import OneLineParser, fraction, probability  # noqa: E402
-from compare_load import InputError, Side  # noqa: E402
+from compare import fraction, probability  # noqa: E402
+from compare_load import Side  # noqa: E402
 from compare_shape import compare_shapes  # noqa: E402
 from compare_verdict import Settings, compare, summarize  # noqa: E402
+from result_inputs import InputError, exit_status, tool_parser  # noqa: E402
 
 PROG = "report.py"
 
@@ -84,10 +84,22 @@ def build(args):
     return rh.page(title, subtitle, sections), len(svgs)
 
 
+def write_report(args, out):
+    """Builds the page and writes it to `out`; exit status 0."""
+    text, n_figures = build(args)
+    tmp = out + ".tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, out)  # never a half-written report
+    except OSError as e:
+        raise InputError("%s: cannot write: %s" % (out, e.strerror or e)) from None
+    print("%s (%d figures)" % (out, n_figures))
+    return 0
+
+
 def main(argv=None):
-    ap = OneLineParser(prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="\n\n".join(p for p in __doc__.split("\n\n")
-                                               if not p.startswith("Usage:")))
+    ap = tool_parser(PROG, __doc__)
     ap.add_argument("result", metavar="RESULT.json")
     ap.add_argument("base", metavar="BASE.json", nargs="?",
                     help="a result (or folder of them) to compare with")
@@ -100,27 +112,7 @@ def main(argv=None):
     ap.add_argument("--allow-different-machine", action="store_true")
     args = ap.parse_args(argv)
     out = args.output or default_output(args.result)
-    try:
-        text, n_figures = build(args)
-        tmp = out + ".tmp"
-        try:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, out)  # never a half-written report
-        except OSError as e:
-            raise InputError("%s: cannot write: %s" % (out, e.strerror or e)) from None
-    except InputError as e:
-        print("%s: error: %s" % (PROG, e), file=sys.stderr)
-        return 2
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
-        # Rows shaped in a way the loader did not foresee: bad input, one line.
-        if os.environ.get("CONTEND_DEBUG"):
-            raise
-        print("%s: error: malformed result data (%s: %s); CONTEND_DEBUG=1 shows where"
-              % (PROG, type(e).__name__, e), file=sys.stderr)
-        return 2
-    print("%s (%d figures)" % (out, n_figures))
-    return 0
+    return exit_status(PROG, lambda: write_report(args, out))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@
 #include "harness/registry.hpp"
 #include "suites/problems/gil_model.hpp"
 #include "suites/problems/register_problems.hpp"
+#include "tests/scenario_test_support.hpp"
 
 namespace contend {
 namespace {
@@ -189,20 +190,11 @@ TEST_P(GilScenario, ShortRunIsValid) {
     ASSERT_NE(sc, nullptr);
     const auto clock = cycle_clock::calibrate(5ms);
     const BusyWork busy;  // uncalibrated is enough: correctness only
-    CaseConfig c;
-    c.scenario = sc->name;
-    c.primitive = r.primitive(GetParam());
+    CaseConfig c = test::short_case(sc->name, r.primitive(GetParam()), 3, busy, clock, 20'000'000);
     ASSERT_NE(c.primitive, nullptr);
-    c.threads = 3;
-    c.params.set("threads", std::int64_t{3});
-    c.params.set("io_pct", std::int64_t{90});
-    c.params.set("task_us", std::int64_t{200});
-    c.params.set("switch_us", std::int64_t{200});
-    c.params.set("unit_ns", std::int64_t{1000});
-    c.warmup_ns = 2'000'000;
-    c.duration_ns = 20'000'000;
-    c.busy = &busy;
-    c.clock = &clock;
+    test::set_integers(
+        c.params,
+        {{"threads", 3}, {"io_pct", 90}, {"task_us", 200}, {"switch_us", 200}, {"unit_ns", 1000}});
     const Sample s = sc->runners.at(GetParam())(c);
     EXPECT_TRUE(s.valid) << s.detail;
     ASSERT_EQ(s.threads.size(), 3u);

@@ -30,6 +30,7 @@
 #include "suites/locks/relax.hpp"
 #include "suites/problems/granularity_tables.hpp"
 #include "suites/problems/register_problems.hpp"
+#include "tests/scenario_test_support.hpp"
 
 namespace contend {
 namespace {
@@ -200,24 +201,16 @@ TEST_P(GranularityScenario, ShortRunIsValid) {
     ASSERT_NE(sc, nullptr);
     const auto clock = cycle_clock::calibrate(std::chrono::milliseconds(5));
     const BusyWork busy;
-    CaseConfig c;
-    c.scenario = sc->name;
-    c.primitive = r.primitive(GetParam().primitive);
+    CaseConfig c =
+        test::short_case(sc->name, r.primitive(GetParam().primitive), 3, busy, clock, 20'000'000);
     ASSERT_NE(c.primitive, nullptr);
-    c.threads = 3;
-    for (const auto& [name, v] :
-         std::vector<std::pair<const char*, std::int64_t>>{{"threads", 3},
-                                                           {"accounts", 32},
-                                                           {"stripes", 4},
-                                                           {"cs_ns", 50},
-                                                           {"think_ns", 50},
-                                                           {"audit_us", 200}})
-        c.params.set(name, v);
+    test::set_integers(c.params, {{"threads", 3},
+                                  {"accounts", 32},
+                                  {"stripes", 4},
+                                  {"cs_ns", 50},
+                                  {"think_ns", 50},
+                                  {"audit_us", 200}});
     c.params.set("lock", std::string(GetParam().lock));
-    c.warmup_ns = 2'000'000;
-    c.duration_ns = 20'000'000;
-    c.busy = &busy;
-    c.clock = &clock;
     const Sample s = sc->runners.at(c.primitive->name)(c);
     EXPECT_TRUE(s.valid) << s.detail;
     EXPECT_GT(s.total_ops(), 0u);

@@ -20,6 +20,7 @@
 #include "suites/problems/register_problems.hpp"
 #include "suites/problems/starvation_pthread_rwlock_wpref.hpp"
 #include "suites/problems/starvation_run.hpp"
+#include "tests/scenario_test_support.hpp"
 
 namespace contend {
 namespace {
@@ -29,21 +30,15 @@ const cycle_clock::Calibration kClock{};
 const PrimitiveInfo kInfo{.name = "under_test", .family = "rwlock"};
 
 CaseConfig config(int readers, int writers, std::int64_t read_think_ns = 500) {
-    CaseConfig c;
-    c.scenario = "problems.starvation";
-    c.primitive = &kInfo;
-    c.params.set("readers", std::int64_t{readers});
-    c.params.set("writers", std::int64_t{writers});
-    c.params.set("read_cs_ns", std::int64_t{3000});
-    c.params.set("read_think_ns", read_think_ns);
-    c.params.set("write_cs_ns", std::int64_t{500});
-    c.params.set("write_think_ns", std::int64_t{5000});
+    CaseConfig c = test::short_case("problems.starvation", &kInfo, readers + writers, kBusy, kClock,
+                                    30'000'000);
+    test::set_integers(c.params, {{"readers", readers},
+                                  {"writers", writers},
+                                  {"read_cs_ns", 3000},
+                                  {"read_think_ns", read_think_ns},
+                                  {"write_cs_ns", 500},
+                                  {"write_think_ns", 5000}});
     c.params.set("relax", std::string("yield"));
-    c.threads = readers + writers;
-    c.warmup_ns = 2'000'000;
-    c.duration_ns = 30'000'000;
-    c.busy = &kBusy;
-    c.clock = &kClock;
     return c;
 }
 

@@ -8,25 +8,21 @@ Real inputs: CONTEND_RESULT (a `contend run` result with 3 repetitions, from
 the CTest fixture) and the committed reference run
 results/reference/xeon-16vcpu-vm/locks-contention.json (5 repetitions, 266
 cases); the tests that need one are skipped, saying so, when it is missing.
-The rest build synthetic results (synthetic_result below; test_history.py and
-test_report.py use it too). Everything is written under temporary folders.
+The rest build synthetic results (synthetic_results.py). Everything is
+written under temporary folders.
 """
-import copy
 import json
-import math
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-SCRIPTS = os.path.join(ROOT, "scripts")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_support import ROOT, SCRIPTS, ToolCase  # noqa: E402
+from synthetic_results import LEVELS, context, scale_throughput, synthetic_result  # noqa: E402
+
 COMPARE = os.path.join(SCRIPTS, "compare.py")
 REFERENCE = os.path.join(ROOT, "results", "reference", "xeon-16vcpu-vm", "locks-contention.json")
 sys.path.insert(0, SCRIPTS)
@@ -34,135 +30,7 @@ import compare_stats as cs  # noqa: E402
 from compare_load import Side  # noqa: E402
 from compare_verdict import Settings, compare  # noqa: E402
 
-
-def real_result(var="CONTEND_RESULT"):
-    p = os.environ.get(var)
-    return os.path.abspath(p) if p and os.path.isfile(p) else None
-
-
-NO_REAL = "CONTEND_RESULT is not set (the CTest fixture e2e_result sets it)"
-NO_QUEUES = "CONTEND_QUEUE_RESULT is not set (the CTest fixture e2e_result sets it)"
 NO_REFERENCE = "no committed reference run at %s" % REFERENCE
-
-
-# --- synthetic results ------------------------------------------------------
-
-def context(host="synth", cpu="Synthetic CPU", cpus=8, date="2026-11-01T00:00:00+00:00",
-            rev=None):
-    return {"date": date, "host_name": host, "executable": "contend", "num_cpus": cpus,
-            "library_build_type": "release", "schema_version": 1, "contend_version": "0.1.0",
-            "git_revision": rev, "compiler": "GNU 12.2.0", "cxx_flags": "-O2",
-            "build_type": "Release", "kernel": "Linux", "cpu_model": cpu,
-            "topology": {"packages": 1, "cores": cpus, "pus": cpus, "numa_nodes": 1},
-            "options": {"repetitions": 5, "duration_ns": 1e8, "warmup_ns": 0},
-            "command_line": ["contend", "run"], "complete": True,
-            "warnings": ["synthetic: not a measurement"], "wall_seconds": 1.0}
-
-
-def sample_row(name, scenario, primitive, params, rep, reps, tput, cpu_ns=None, jain=1.0,
-               p99=1000.0, status="ok"):
-    threads = params.get("threads", 1)
-    cpu_ns = cpu_ns if cpu_ns is not None else threads * 1e9 / tput
-    ops = int(tput * 0.1)
-    return {"name": name, "run_name": name, "run_type": "iteration", "repetitions": reps,
-            "repetition_index": rep, "threads": threads, "iterations": ops,
-            "real_time": threads * 1e9 / tput, "cpu_time": cpu_ns, "time_unit": "ns",
-            "items_per_second": tput, "suite": scenario.split(".")[0], "scenario": scenario,
-            "primitive": primitive, "params": dict(params), "status": status,
-            "metrics": {"window_ns": 1e8, "total_ops": ops, "throughput_ops_per_s": tput,
-                        "cpu_ns_per_op": cpu_ns, "jain_index": jain},
-            "per_thread": [{"thread": i, "ops": ops // threads} for i in range(threads)],
-            "latency": {"acquire_wait": {"unit": "ns", "count": ops, "mean": p99 / 3,
-                                         "p50": p99 / 4, "p90": p99 / 2, "p99": p99,
-                                         "p999": p99 * 2, "max": p99 * 10}},
-            "validation": {"ok": status == "ok", "checks": {}, "detail": None}}
-
-
-def case_name(scenario, primitive, params):
-    return "/".join([scenario, primitive] + ["%s:%s" % kv for kv in params.items()])
-
-
-def synthetic_result(levels, reps=8, cv=0.02, seed=0, scale=1.0, ctx=None, statuses=None,
-                     scenario="locks.contention"):
-    """A result whose cases are {(primitive, threads): median throughput}.
-    Every repetition is the level times lognormal noise of the given CV;
-    the other figures follow it (CPU ns/op from throughput, p99 ~ 1/throughput,
-    Jain falling slightly with the thread count). statuses: {(primitive,
-    threads): status} for cases that are not ok (they get no samples)."""
-    rng = random.Random(seed)
-    statuses = statuses or {}
-    cases, rows = [], []
-    for (prim, threads), level in levels.items():
-        params = {"threads": threads, "cs_ns": 100}
-        name = case_name(scenario, prim, params)
-        status = statuses.get((prim, threads), "ok")
-        cases.append({"name": name, "scenario": scenario, "primitive": prim,
-                      "params": params, "status": status,
-                      "detail": None if status == "ok" else "synthetic failure",
-                      "signal": "SIGSEGV" if status == "crashed" else None,
-                      "samples": 0 if status != "ok" else reps})
-        if status != "ok":
-            continue
-        for rep in range(reps):
-            t = level * scale * math.exp(rng.gauss(0, cv))
-            rows.append(sample_row(name, scenario, prim, params, rep, reps, t,
-                                   jain=max(0.2, 1 - 0.01 * threads * (1 + rng.gauss(0, cv))),
-                                   p99=1e10 / t))
-    return {"context": ctx or context(), "cases": cases, "benchmarks": rows}
-
-
-LEVELS = {(p, t): base * (1 + 0.1 * t)
-          for p, base in (("mcs", 2e6), ("ticket", 1.5e6), ("std_mutex", 1e6))
-          for t in (1, 2, 4)}
-
-
-def scale_throughput(doc, factor, in_place=False):
-    """The issue's synthetic regression: every sample's throughput times factor."""
-    doc = doc if in_place else copy.deepcopy(doc)
-    for r in doc["benchmarks"]:
-        if r.get("run_type") == "iteration":
-            if r.get("items_per_second") is not None:
-                r["items_per_second"] *= factor
-            m = r.get("metrics") or {}
-            if m.get("throughput_ops_per_s") is not None:
-                m["throughput_ops_per_s"] *= factor
-    return doc
-
-
-class ToolCase(unittest.TestCase):
-    """Temporary folder, subprocess helpers; no tests of its own."""
-
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="contend-test-tooling-")
-        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
-        self.env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1",
-                        MPLCONFIGDIR=os.path.join(self.tmp, "mpl"), MPLBACKEND="Agg")
-
-    def run_script(self, script, *args):
-        return subprocess.run([sys.executable, script] + [str(a) for a in args], cwd=self.tmp,
-                              env=self.env, capture_output=True, text=True, timeout=300)
-
-    def write(self, name, content):
-        path = os.path.join(self.tmp, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb" if isinstance(content, bytes) else "w") as f:
-            if isinstance(content, (dict, list)):
-                json.dump(content, f)
-            else:
-                f.write(content)
-        return path
-
-    def assertExit(self, proc, code):
-        self.assertEqual(proc.returncode, code, "exit %d, expected %d\nstdout:\n%s\nstderr:\n%s"
-                         % (proc.returncode, code, proc.stdout[-4000:], proc.stderr[-4000:]))
-
-    def assertOneLineError(self, proc, *needles):
-        self.assertExit(proc, 2)
-        lines = proc.stderr.splitlines()
-        self.assertEqual(len(lines), 1, proc.stderr)
-        self.assertNotIn("Traceback", proc.stderr)
-        for n in needles:
-            self.assertIn(n, lines[0])
 
 
 def compare_json(test, base, new, *extra):
@@ -317,9 +185,7 @@ class GateTest(ToolCase):
                 self.assertIn("too few repetitions: %d vs %d" % (reps, reps), c["reason"])
 
     def test_real_three_repetition_result_is_not_comparable(self):
-        real = real_result()
-        if not real:
-            self.skipTest(NO_REAL)
+        real = self.real_result()
         with open(real) as f:
             doc = json.load(f)
         p, rep = compare_json(self, real, self.write("half.json", scale_throughput(doc, 0.5)))
@@ -332,9 +198,7 @@ class GateTest(ToolCase):
     def test_queue_result_uses_each_scenario_primary_latency(self):
         """pingpong's first latency kind in the file is the cache-line floor
         (the writer sorts keys); the p99 compared must be the round trip."""
-        real = real_result("CONTEND_QUEUE_RESULT")
-        if not real:
-            self.skipTest(NO_QUEUES)
+        real = self.real_result("CONTEND_QUEUE_RESULT")
         p, rep = compare_json(self, real, real)
         self.assertExit(p, 0)
         labels = {}

@@ -5,7 +5,7 @@ runs are ordered by date or by git revision, and bad input is one line.
 
     /usr/bin/python3 tests/test_history.py [unittest options]
 
-Synthetic series and result files (test_compare.synthetic_result); seeded,
+Synthetic series and result files (synthetic_results.py); seeded,
 so every run of these tests sees the same numbers.
 """
 import json
@@ -18,9 +18,9 @@ import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from test_compare import LEVELS, ROOT, SCRIPTS, ToolCase, context, synthetic_result  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_support import ROOT, SCRIPTS, ToolCase  # noqa: E402
+from synthetic_results import LEVELS, context, synthetic_result  # noqa: E402
 
 sys.path.insert(0, SCRIPTS)
 import history_changepoint as hc  # noqa: E402

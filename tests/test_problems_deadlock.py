@@ -8,56 +8,30 @@ the process alive; the starvation scenario's rows and its validation; bad
 parameters exit 2 with one line.
 
 Run by CTest with CONTEND_BIN in the environment."""
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import unittest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.environ.get("CONTEND_BIN", os.path.join(ROOT, "build", "contend"))
-VALIDATE = os.path.join(ROOT, "scripts", "validate_result.py")
-PLOT = os.path.join(ROOT, "scripts", "plot.py")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e_support as e2e  # noqa: E402
+from e2e_support import load, run  # noqa: E402
+
 FAST = ["--duration", "40ms", "--warmup", "10ms", "--repetitions", "2", "--quiet"]
 STRATEGIES = ["naive", "ordered", "scoped_lock", "trylock_backoff", "waiter"]
 
 
-def run(args, timeout=120):
-    return subprocess.run([BIN] + args, capture_output=True, text=True, timeout=timeout)
-
-
-def load(path):
-    with open(path) as f:
-        return json.load(f, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
-
-
-class Tmp(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.TemporaryDirectory()
-        self.out = os.path.join(self.dir.name, "r.json")
-
-    def tearDown(self):
-        self.dir.cleanup()
-
+class Tmp(e2e.TempResult):
     def cases(self, doc):
         return {c["primitive"]: c for c in doc["cases"]}
-
-    def assert_schema(self):
-        p = subprocess.run([sys.executable, VALIDATE, self.out], capture_output=True, text=True)
-        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
     def assert_plotted(self, scenario):
         """The scenario's own figure module drew it (its figure kind, not the
         generic throughput-vs-threads set)."""
-        plots = os.path.join(self.dir.name, "plots")
-        q = subprocess.run(["/usr/bin/python3", PLOT, self.out, "-o", plots],
-                           capture_output=True, text=True, timeout=120)
-        self.assertEqual(q.returncode, 0, q.stderr)
+        names = self.plot(self.out, os.path.join(self.dir.name, "plots"))
         kind = {"problems.deadlock": "__strategies.png",
                 "problems.starvation": "__writers.png"}[scenario]
-        self.assertTrue(any(f.startswith(scenario) and f.endswith(kind)
-                            for f in os.listdir(plots)), os.listdir(plots))
+        self.assertTrue(any(f.startswith(scenario) and f.endswith(kind) for f in names), names)
 
     def assert_deadlock_reported(self, doc):
         naive = self.cases(doc)["naive"]
@@ -114,7 +88,7 @@ class Deadlock(Tmp):
             self.assertEqual(r["validation"]["checks"]["fork_uses"],
                              r["validation"]["checks"]["expected_fork_uses"])
             self.assertEqual(r["validation"]["checks"]["fork_exclusion_violations"], 0)
-        self.assert_schema()
+        self.assert_valid(self.out)
         self.assert_plotted("problems.deadlock")
 
     def test_in_process_the_stuck_threads_do_not_hold_the_run(self):
@@ -146,11 +120,11 @@ class Starvation(Tmp):
             self.assertEqual(m["write_ops"], r["per_thread"][3]["ops"])
             self.assertEqual(m["starved_writers"], int(r["per_thread"][3]["ops"] == 0))
             self.assertEqual(set(r["latency"]), {"write_wait", "read_wait"})
-        self.assert_schema()
+        self.assert_valid(self.out)
         self.assert_plotted("problems.starvation")
 
 
-class BadInput(Tmp):
+class BadInput(e2e.Case):
     CASES = [
         (["run", "problems.deadlock", "--set", "seats=1"], "seats"),
         (["run", "problems.deadlock", "--set", "seats=many"], "seats"),
@@ -166,14 +140,7 @@ class BadInput(Tmp):
     ]
 
     def test_each_bad_input_exits_2_with_one_line(self):
-        for args, needle in self.CASES:
-            with self.subTest(args=args):
-                p = run(args + ["-o", self.out])
-                self.assertEqual(p.returncode, 2, p.stderr)
-                lines = p.stderr.strip().splitlines()
-                self.assertEqual(len(lines), 1, p.stderr)
-                self.assertIn(needle, lines[0])
-                self.assertFalse(os.path.exists(self.out))
+        self.assert_refused(self.CASES)
 
 
 if __name__ == "__main__":

@@ -5,25 +5,16 @@ real run of both scenarios is valid, matches the schema, carries the
 scenarios' own figures, and plot.py draws one figure per scenario from it.
 
 Run by CTest with CONTEND_BIN (the binary) in the environment."""
-import glob
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import unittest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.environ.get("CONTEND_BIN", os.path.join(ROOT, "build", "contend"))
-SCRIPTS = os.path.join(ROOT, "scripts")
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e_support as e2e  # noqa: E402
 
 
-def run(args, timeout=120):
-    return subprocess.run([BIN] + args, capture_output=True, text=True, timeout=timeout)
-
-
-class BadParameters(unittest.TestCase):
+class BadParameters(e2e.Case):
     CASES = [
         (["run", "problems.granularity", "--set", "stripes=0"], "stripes"),
         (["run", "problems.granularity", "--set", "stripes=many"], "stripes"),
@@ -42,50 +33,26 @@ class BadParameters(unittest.TestCase):
     ]
 
     def test_exit_2_with_one_line(self):
-        with tempfile.TemporaryDirectory() as d:
-            for args, needle in self.CASES:
-                with self.subTest(args=" ".join(args[1:])):
-                    p = run(args + ["--quiet", "-o", os.path.join(d, "r.json")])
-                    self.assertEqual(p.returncode, 2, p.stderr)
-                    lines = p.stderr.strip().splitlines()
-                    self.assertEqual(len(lines), 1, p.stderr)
-                    self.assertIn(needle, lines[0])
-                    self.assertFalse(os.path.exists(os.path.join(d, "r.json")))
+        self.assert_refused(self.CASES, ["--quiet"])
 
 
-class ShortRun(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.TemporaryDirectory()
-        cls.out = os.path.join(cls.dir.name, "r.json")
-        # 40 ms windows: on a loaded machine (other tests, other builds) a
-        # thread can wait 20 ms for a CPU, and a window in which nothing ran
-        # is rightly reported as no progress.
-        cls.proc = run(["run", "problems.granularity", "problems.gil", "--threads", "1,2",
-                        "--duration", "40ms", "--warmup", "5ms", "--repetitions", "2",
-                        "--quiet", "-o", cls.out], timeout=150)
-        with open(cls.out) as f:
-            cls.doc = json.load(f)
-        cls.rows = [r for r in cls.doc["benchmarks"] if r["run_type"] == "iteration"]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.dir.cleanup()
+class ShortRun(e2e.OneRun):
+    # 40 ms windows: on a loaded machine (other tests, other builds) a
+    # thread can wait 20 ms for a CPU, and a window in which nothing ran
+    # is rightly reported as no progress.
+    RUN = ["run", "problems.granularity", "problems.gil", "--threads", "1,2",
+           "--duration", "40ms", "--warmup", "5ms", "--repetitions", "2", "--quiet"]
+    TIMEOUT = 150
 
     def test_every_case_ok(self):
-        self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
-        bad = [(c["name"], c["status"], c["detail"]) for c in self.doc["cases"]
-               if c["status"] != "ok"]
-        self.assertEqual(bad, [])
+        self.assert_every_case_ok()
         prims = {c["primitive"] for c in self.doc["cases"]}
         self.assertEqual(prims, {"global_lock", "striped_locks", "account_locks",
                                  "account_locks_padded", "atomic_accounts",
                                  "gil_cpu", "gil_io", "no_gil_cpu", "no_gil_io"})
 
     def test_schema(self):
-        p = subprocess.run([PYTHON, os.path.join(SCRIPTS, "validate_result.py"), self.out],
-                           capture_output=True, text=True)
-        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assert_valid(self.out)
 
     def test_granularity_figures(self):
         rows = [r for r in self.rows if r["scenario"] == "problems.granularity"]
@@ -110,13 +77,10 @@ class ShortRun(unittest.TestCase):
                 self.assertEqual(r["validation"]["checks"]["mutual_exclusion_violations"], 0)
 
     def test_plot_draws_one_figure_per_scenario(self):
-        out = os.path.join(self.dir.name, "plots")
-        p = subprocess.run([PYTHON, os.path.join(SCRIPTS, "plot.py"), self.out, "-o", out],
-                           capture_output=True, text=True, timeout=120)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        names = self.plot(self.out, os.path.join(self.dir.name, "plots"))
         for scenario in ("problems.granularity", "problems.gil"):
-            pngs = glob.glob(os.path.join(out, scenario + "__*.png"))
-            self.assertEqual(len(pngs), 1, (scenario, sorted(os.listdir(out))))
+            pngs = [n for n in names if n.startswith(scenario + "__") and n.endswith(".png")]
+            self.assertEqual(len(pngs), 1, (scenario, names))
 
 
 if __name__ == "__main__":

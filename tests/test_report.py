@@ -22,10 +22,9 @@ import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from test_compare import (LEVELS, NO_REAL, SCRIPTS, ToolCase, context, real_result,  # noqa: E402
-                          scale_throughput, synthetic_result)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_support import SCRIPTS, ToolCase, real_result  # noqa: E402
+from synthetic_results import LEVELS, context, scale_throughput, synthetic_result  # noqa: E402
 
 REPORT = os.path.join(SCRIPTS, "report.py")
 EXPORT = os.path.join(SCRIPTS, "export_csv.py")
@@ -144,8 +143,7 @@ class ReportTest(ToolCase):
         return page
 
     def test_real_result_with_base(self):
-        if not real_result():
-            self.skipTest(NO_REAL)
+        self.real_result()  # skipped without one: figures_report() then has no base
         _, text, stdout, doc, base = self.figures_report()
         page = self.assertSelfContained(text)
         self.assertEqual([h.strip() for h in page.h2 if h.strip()][:3],
@@ -264,9 +262,7 @@ class ExportCsvTest(ToolCase):
                              else "false")
 
     def test_real_result_round_trips(self):
-        real = real_result()
-        if not real:
-            self.skipTest(NO_REAL)
+        real = self.real_result()
         with open(real) as f:
             doc = json.load(f)
         header, rows, p = self.export(real)

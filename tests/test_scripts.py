@@ -12,10 +12,7 @@ temporary directories, never into the source tree.
 import functools
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -26,6 +23,8 @@ SCRIPTS = os.path.join(ROOT, "scripts")
 SCHEMA = os.path.join(ROOT, "results", "contend-result.schema.json")
 VALIDATE = os.path.join(SCRIPTS, "validate_result.py")
 PLOT = os.path.join(SCRIPTS, "plot.py")
+sys.path.insert(0, HERE)
+from e2e_support import ToolCase  # noqa: E402
 sys.path.insert(0, SCRIPTS)
 import contend_result as cr  # noqa: E402
 
@@ -128,31 +127,11 @@ def fixture():
     return {"context": ctx, "cases": cases, "benchmarks": rows}
 
 
-class ScriptCase(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="contend-test-scripts-")
-        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
-        self.env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1",
-                        MPLCONFIGDIR=os.path.join(self.tmp, "mpl"), MPLBACKEND="Agg")
-
-    def run_script(self, script, *args):
-        return subprocess.run([sys.executable, script] + list(args), cwd=self.tmp,
-                              env=self.env, capture_output=True, text=True, timeout=600)
-
-    def write(self, name, content):
-        path = os.path.join(self.tmp, name)
-        mode = "wb" if isinstance(content, bytes) else "w"
-        with open(path, mode) as f:
-            if isinstance(content, (dict, list)):
-                json.dump(content, f, allow_nan=True)
-            else:
-                f.write(content)
-        return path
-
-    def assertExit(self, proc, code):
-        self.assertEqual(proc.returncode, code,
-                         "exit %d, expected %d\nstdout:\n%s\nstderr:\n%s"
-                         % (proc.returncode, code, proc.stdout, proc.stderr))
+class ScriptCase(ToolCase):
+    """ToolCase with this file's folder prefix, and the time plot.py may take
+    over a whole real result."""
+    TMP_PREFIX = "contend-test-scripts-"
+    TIMEOUT = 600
 
     def real_copy(self):
         with open(RESULT, "rb") as f:

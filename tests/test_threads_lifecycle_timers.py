@@ -5,23 +5,16 @@ small real run of both scenarios is ok (every thread ran and was joined, no
 timer fired early), valid against the schema, and plots the two figures.
 
 Run by CTest with CONTEND_BIN (the binary) in the environment."""
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import unittest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.environ.get("CONTEND_BIN", os.path.join(ROOT, "build", "contend"))
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e_support as e2e  # noqa: E402
 
 
-def run(args, timeout=120):
-    return subprocess.run([BIN] + args, capture_output=True, text=True, timeout=timeout)
-
-
-class BadParameters(unittest.TestCase):
+class BadParameters(e2e.Case):
     CASES = [
         (["run", "threads.lifecycle", "--threads", "0"], "--threads"),
         (["run", "threads.lifecycle", "--set", "stack_kib=100000"], "stack_kib"),
@@ -44,43 +37,19 @@ class BadParameters(unittest.TestCase):
     ]
 
     def test_exit_2_with_one_line(self):
-        with tempfile.TemporaryDirectory() as d:
-            out = os.path.join(d, "r.json")
-            for args, needle in self.CASES:
-                with self.subTest(args=args):
-                    p = run(args + ["-o", out])
-                    self.assertEqual(p.returncode, 2, p.stderr)
-                    lines = p.stderr.strip().splitlines()
-                    self.assertEqual(len(lines), 1, p.stderr)
-                    self.assertIn(needle, lines[0])
-                    self.assertFalse(os.path.exists(out), "bad input must not start a run")
+        self.assert_refused(self.CASES)
 
 
-class SmallRun(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.TemporaryDirectory()
-        cls.out = os.path.join(cls.dir.name, "r.json")
-        # 30 ms windows: on a loaded machine a new thread can wait a whole
-        # scheduler tick to start, and a window with no finished item is
-        # reported as no progress.
-        common = ["--duration", "30ms", "--warmup", "2ms", "--repetitions", "1", "--quiet"]
-        cls.proc = run(["run", "threads.lifecycle", "threads.timers", "--threads", "1,3",
-                        "--set", "parked=8", "--set", "delay_us=200,2000",
-                        "--set", "pattern=periodic,cancel"] + common + ["-o", cls.out])
-        with open(cls.out) as f:
-            cls.doc = json.load(f)
-        cls.rows = [b for b in cls.doc["benchmarks"] if b["run_type"] == "iteration"]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.dir.cleanup()
+class SmallRun(e2e.OneRun):
+    # 30 ms windows: on a loaded machine a new thread can wait a whole
+    # scheduler tick to start, and a window with no finished item is
+    # reported as no progress.
+    RUN = ["run", "threads.lifecycle", "threads.timers", "--threads", "1,3",
+           "--set", "parked=8", "--set", "delay_us=200,2000", "--set", "pattern=periodic,cancel",
+           "--duration", "30ms", "--warmup", "2ms", "--repetitions", "1", "--quiet"]
 
     def test_every_case_ok(self):
-        self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
-        bad = [(c["name"], c["status"], c["detail"]) for c in self.doc["cases"]
-               if c["status"] != "ok"]
-        self.assertEqual(bad, [])
+        self.assert_every_case_ok()
 
     def test_lifecycle_threads_ran_once_and_were_joined(self):
         rows = [r for r in self.rows if r["scenario"] == "threads.lifecycle"]
@@ -115,14 +84,8 @@ class SmallRun(unittest.TestCase):
             self.assertEqual(r["threads"], 2)
 
     def test_schema_and_figures(self):
-        p = subprocess.run([PYTHON, os.path.join(ROOT, "scripts", "validate_result.py"),
-                            self.out], capture_output=True, text=True)
-        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        plots = os.path.join(self.dir.name, "plots")
-        p = subprocess.run([PYTHON, os.path.join(ROOT, "scripts", "plot.py"), self.out,
-                            "-o", plots], capture_output=True, text=True, timeout=120)
-        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        names = sorted(os.listdir(plots))
+        self.assert_valid(self.out)
+        names = self.plot(self.out, os.path.join(self.dir.name, "plots"))
         for prefix, kind in (("threads.lifecycle__", "__cost"), ("threads.timers__", "__timers")):
             for ext in (".png", ".svg"):
                 found = [n for n in names if n.startswith(prefix) and n.endswith(kind + ext)]

@@ -5,23 +5,16 @@ scenarios is ok, exact (the counters' totals, every task once), valid
 against the schema, and plots.
 
 Run by CTest with CONTEND_BIN (the binary) in the environment."""
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import unittest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.environ.get("CONTEND_BIN", os.path.join(ROOT, "build", "contend"))
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e_support as e2e  # noqa: E402
 
 
-def run(args, timeout=120):
-    return subprocess.run([BIN] + args, capture_output=True, text=True, timeout=timeout)
-
-
-class BadParameters(unittest.TestCase):
+class BadParameters(e2e.Case):
     CASES = [
         (["run", "threads.tls", "--set", "read_pct=101"], "read_pct"),
         (["run", "threads.tls", "--set", "think_ns=-1"], "think_ns"),
@@ -39,40 +32,16 @@ class BadParameters(unittest.TestCase):
     ]
 
     def test_exit_2_with_one_line(self):
-        with tempfile.TemporaryDirectory() as d:
-            out = os.path.join(d, "r.json")
-            for args, needle in self.CASES:
-                with self.subTest(args=args):
-                    p = run(args + ["-o", out])
-                    self.assertEqual(p.returncode, 2, p.stderr)
-                    lines = p.stderr.strip().splitlines()
-                    self.assertEqual(len(lines), 1, p.stderr)
-                    self.assertIn(needle, lines[0])
-                    self.assertFalse(os.path.exists(out), "bad input must not start a run")
+        self.assert_refused(self.CASES)
 
 
-class SmallRun(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.TemporaryDirectory()
-        cls.out = os.path.join(cls.dir.name, "r.json")
-        cls.proc = run(["run", "threads.tls", "threads.pool", "--threads", "1,3",
-                        "--set", "read_pct=0,10", "--set", "spawn=external,recursive",
-                        "--duration", "10ms", "--warmup", "2ms", "--repetitions", "1",
-                        "--quiet", "-o", cls.out])
-        with open(cls.out) as f:
-            cls.doc = json.load(f)
-        cls.rows = [r for r in cls.doc["benchmarks"] if r["run_type"] == "iteration"]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.dir.cleanup()
+class SmallRun(e2e.OneRun):
+    RUN = ["run", "threads.tls", "threads.pool", "--threads", "1,3",
+           "--set", "read_pct=0,10", "--set", "spawn=external,recursive",
+           "--duration", "30ms", "--warmup", "5ms", "--repetitions", "1", "--quiet"]
 
     def test_every_case_ok(self):
-        self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
-        bad = [(c["name"], c["status"], c["detail"]) for c in self.doc["cases"]
-               if c["status"] != "ok"]
-        self.assertEqual(bad, [])
+        self.assert_every_case_ok()
         # thread_local_merge has no read_pct=10 case: skipped, not failed.
         names = {c["name"] for c in self.doc["cases"]}
         self.assertFalse(any("thread_local_merge" in n and "read_pct:10" in n for n in names))
@@ -102,14 +71,8 @@ class SmallRun(unittest.TestCase):
             self.assertGreater(r["latency"]["handoff"]["count"], 0, r["name"])
 
     def test_schema_and_plots(self):
-        p = subprocess.run([PYTHON, os.path.join(ROOT, "scripts", "validate_result.py"),
-                            self.out], capture_output=True, text=True)
-        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        plots = os.path.join(self.dir.name, "plots")
-        p = subprocess.run([PYTHON, os.path.join(ROOT, "scripts", "plot.py"), self.out,
-                            "-o", plots], capture_output=True, text=True, timeout=120)
-        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        files = os.listdir(plots)
+        self.assert_valid(self.out)
+        files = self.plot(self.out, os.path.join(self.dir.name, "plots"))
         for scenario in ("threads.tls", "threads.pool"):
             self.assertTrue(any(f.startswith(scenario) and f.endswith(".png") for f in files),
                             "%s: no figure in %s" % (scenario, files))

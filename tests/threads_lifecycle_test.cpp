@@ -16,6 +16,7 @@
 #include "suites/threads/lifecycle_footprint.hpp"
 #include "suites/threads/lifecycle_methods.hpp"
 #include "suites/threads/register_threads.hpp"
+#include "tests/scenario_test_support.hpp"
 
 namespace contend {
 namespace {
@@ -39,17 +40,10 @@ class Lifecycle : public ::testing::TestWithParam<std::string> {
 
     static Sample run(const std::string& primitive, int creators, std::int64_t stack_kib,
                       int parked) {
-        CaseConfig c;
-        c.scenario = kScenario;
-        c.primitive = registry_->primitive(primitive);
-        c.params.set("threads", std::int64_t{creators});
-        c.params.set("stack_kib", stack_kib);
-        c.params.set("parked", std::int64_t{parked});
-        c.threads = creators;
-        c.warmup_ns = 2'000'000;
-        c.duration_ns = 20'000'000;
-        c.busy = &busy_;
-        c.clock = clock_;
+        CaseConfig c = test::short_case(kScenario, registry_->primitive(primitive), creators, busy_,
+                                        *clock_, 20'000'000);
+        test::set_integers(c.params,
+                           {{"threads", creators}, {"stack_kib", stack_kib}, {"parked", parked}});
         return scenario().runners.at(primitive)(c);
     }
 

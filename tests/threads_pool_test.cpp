@@ -14,14 +14,13 @@
 #include <thread>
 #include <vector>
 
-#include "harness/busy_work.hpp"
-#include "harness/cycle_clock.hpp"
 #include "suites/threads/pool_asio_thread_pool.hpp"
 #include "suites/threads/pool_chase_lev_deque.hpp"
 #include "suites/threads/pool_mutex_queue.hpp"
 #include "suites/threads/pool_run.hpp"
 #include "suites/threads/pool_tbb_task_group.hpp"
 #include "suites/threads/pool_work_stealing.hpp"
+#include "tests/scenario_test_support.hpp"
 
 #if defined(__SANITIZE_THREAD__)
 // oneTBB hands a spawned task to the thread that runs it inside libtbb,
@@ -53,7 +52,8 @@ bool eventually(Pred pred, std::chrono::milliseconds limit = 10s) {
 }
 
 // Tasks numbered in heap order: task i at depth < max_depth spawns 2i+1 and
-// 2i+2 from inside the worker. Each records that it ran.
+// 2i+2 from inside the worker. Each records that it ran. Owns the pool
+// under test.
 template <template <class> class PoolT>
 struct Tracker {
     struct Job {
@@ -64,7 +64,8 @@ struct Tracker {
     };
     using Pool = PoolT<Job>;
 
-    explicit Tracker(std::size_t tasks) : runs(tasks) {}
+    Tracker(std::size_t tasks, int workers, int submitters, std::uint32_t depth = 0)
+        : runs(tasks), max_depth(depth), pool(std::make_unique<Pool>(workers, submitters)) {}
     void run(const Job& j) {
         runs[j.index].fetch_add(1, std::memory_order_relaxed);
         if (j.depth < max_depth) {
@@ -79,6 +80,11 @@ struct Tracker {
         for (std::uint32_t i = 0; i < runs.size(); ++i)
             if (runs[i].load() != 1) bad.push_back(i);
         return bad;
+    }
+    // A pool drains what is queued at shutdown: then every task ran once.
+    void shut_down_expecting_each_ran_once() {
+        pool->shutdown();
+        EXPECT_EQ(not_once(), std::vector<std::uint32_t>{});
     }
 
     std::vector<std::atomic<std::uint32_t>> runs;
@@ -108,8 +114,7 @@ TYPED_TEST_SUITE(PoolTest, Kinds);
 TYPED_TEST(PoolTest, ManyTinyTasksFromSeveralSubmittersRunOnce) {
     constexpr int kWorkers = 4, kSubmitters = 2;
     constexpr std::uint32_t kPerSubmitter = 15'000;
-    Tracker<TypeParam::template type> t(kSubmitters * kPerSubmitter);
-    t.pool = std::make_unique<typename decltype(t)::Pool>(kWorkers, kSubmitters);
+    Tracker<TypeParam::template type> t(kSubmitters * kPerSubmitter, kWorkers, kSubmitters);
     std::vector<std::thread> subs;
     for (std::uint32_t s = 0; s < kSubmitters; ++s)
         subs.emplace_back([&, s] {
@@ -123,22 +128,18 @@ TYPED_TEST(PoolTest, ManyTinyTasksFromSeveralSubmittersRunOnce) {
     for (auto& s : subs) s.join();
     ASSERT_TRUE(eventually([&] { return t.done.load() == kSubmitters * kPerSubmitter; }))
         << t.done.load() << " of " << kSubmitters * kPerSubmitter << " tasks ran";
-    t.pool->shutdown();
-    EXPECT_EQ(t.not_once(), std::vector<std::uint32_t>{});
+    t.shut_down_expecting_each_ran_once();
 }
 
 TYPED_TEST(PoolTest, TreeSpawnedFromInsideWorkersRunsOnce) {
-    Tracker<TypeParam::template type> t((1u << 14) - 1);  // depths 0..13
-    t.max_depth = 13;
-    t.pool = std::make_unique<typename decltype(t)::Pool>(4, 1);
+    Tracker<TypeParam::template type> t((1u << 14) - 1, 4, 1, 13);  // depths 0..13
     t.pool->as_submitter([&] {
         t.pool->submit({&t, 0, 0});
         eventually([&] { return t.done.load() == t.runs.size(); });
     });
     ASSERT_TRUE(eventually([&] { return t.done.load() == t.runs.size(); }))
         << t.done.load() << " of " << t.runs.size() << " tasks ran";
-    t.pool->shutdown();
-    EXPECT_EQ(t.not_once(), std::vector<std::uint32_t>{});
+    t.shut_down_expecting_each_ran_once();
 }
 
 TYPED_TEST(PoolTest, IdleWorkersWakeForEveryTask) {
@@ -146,8 +147,7 @@ TYPED_TEST(PoolTest, IdleWorkersWakeForEveryTask) {
     // round must wake a sleeping (or falling-asleep) worker. Pauses now and
     // then let the workers park fully.
     constexpr std::uint32_t kRounds = 600;
-    Tracker<TypeParam::template type> t(kRounds);
-    t.pool = std::make_unique<typename decltype(t)::Pool>(2, 1);
+    Tracker<TypeParam::template type> t(kRounds, 2, 1);
     t.pool->as_submitter([&] {
         for (std::uint32_t i = 0; i < kRounds; ++i) {
             t.pool->submit({&t, i, 0});
@@ -156,20 +156,17 @@ TYPED_TEST(PoolTest, IdleWorkersWakeForEveryTask) {
             if (i % 100 == 99) std::this_thread::sleep_for(2ms);
         }
     });
-    t.pool->shutdown();
-    EXPECT_EQ(t.not_once(), std::vector<std::uint32_t>{});
+    t.shut_down_expecting_each_ran_once();
 }
 
 TYPED_TEST(PoolTest, ShutdownRunsQueuedTasks) {
     constexpr std::uint32_t kTasks = 5000;
-    Tracker<TypeParam::template type> t(kTasks);
-    t.pool = std::make_unique<typename decltype(t)::Pool>(3, 1);
+    Tracker<TypeParam::template type> t(kTasks, 3, 1);
     t.pool->as_submitter([&] {
         for (std::uint32_t i = 0; i < kTasks; ++i) t.pool->submit({&t, i, 0});
     });
-    t.pool->shutdown();  // straight away: must drain, not abandon
+    t.shut_down_expecting_each_ran_once();  // straight away: must drain, not abandon
     EXPECT_EQ(t.done.load(), kTasks);
-    EXPECT_EQ(t.not_once(), std::vector<std::uint32_t>{});
 }
 
 // The scenario's measured run, short windows, both spawn modes.
@@ -179,20 +176,11 @@ TYPED_TEST(PoolTest, ScenarioRunValidates) {
         const BusyWork busy;
         const cycle_clock::Calibration clock;
         PrimitiveInfo info{.name = "under_test"};
-        CaseConfig c;
-        c.scenario = "threads.pool";
-        c.primitive = &info;
-        c.threads = 3;
-        c.warmup_ns = 2'000'000;
-        c.duration_ns = 10'000'000;
-        c.busy = &busy;
-        c.clock = &clock;
+        CaseConfig c = test::short_case("threads.pool", &info, 3, busy, clock, 10'000'000);
         c.sample_every = 4;
-        c.params.set("threads", std::int64_t{3});
-        c.params.set("task_ns", std::int64_t{200});
+        test::set_integers(c.params,
+                           {{"threads", 3}, {"task_ns", 200}, {"submitters", 2}, {"inflight", 40}});
         c.params.set("spawn", std::string(spawn));
-        c.params.set("submitters", std::int64_t{2});
-        c.params.set("inflight", std::int64_t{40});
         const Sample s = run_pool<TypeParam::template type>(c);
         EXPECT_TRUE(s.valid) << s.detail;
         EXPECT_EQ(s.checks.at("tasks_submitted"), s.checks.at("tasks_completed"));

@@ -14,6 +14,7 @@
 #include "harness/registry.hpp"
 #include "suites/threads/register_threads.hpp"
 #include "suites/threads/timers_cancel.hpp"
+#include "tests/scenario_test_support.hpp"
 
 namespace contend {
 namespace {
@@ -148,17 +149,13 @@ TEST(TimersScenario, RegisteredCaseIsValidAndRecordsTheSlack) {
     const auto clock = cycle_clock::calibrate(milliseconds(5));
     BusyWork busy;
     for (const std::string pattern : {"periodic", "cancel"}) {
-        CaseConfig c;
-        c.scenario = sc.name;
-        c.primitive = r.primitive("cv_wait_until");
-        c.params.set("delay_us", std::int64_t{500});
-        c.params.set("pattern", pattern);
-        c.params.set("slack_ns", std::int64_t{1000});
-        c.threads = sc.thread_count(c.params);
-        c.warmup_ns = 1'000'000;
-        c.duration_ns = 10'000'000;
-        c.busy = &busy;
-        c.clock = &clock;
+        ParamPoint p;
+        p.set("delay_us", std::int64_t{500});
+        p.set("pattern", pattern);
+        p.set("slack_ns", std::int64_t{1000});
+        CaseConfig c = test::short_case(sc.name, r.primitive("cv_wait_until"), sc.thread_count(p),
+                                        busy, clock, 10'000'000, 1'000'000);
+        c.params = p;
         const Sample s = sc.runners.at("cv_wait_until")(c);
         SCOPED_TRACE(pattern);
         EXPECT_TRUE(s.valid) << s.detail;

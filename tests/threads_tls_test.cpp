@@ -9,13 +9,12 @@
 #include <thread>
 #include <vector>
 
-#include "harness/busy_work.hpp"
-#include "harness/cycle_clock.hpp"
 #include "suites/threads/tls_run.hpp"
 #include "suites/threads/tls_sharded_counter.hpp"
 #include "suites/threads/tls_shared_atomic.hpp"
 #include "suites/threads/tls_slot_counter.hpp"
 #include "suites/threads/tls_thread_local_counter.hpp"
+#include "tests/scenario_test_support.hpp"
 
 namespace contend::tls {
 namespace {
@@ -115,17 +114,9 @@ TYPED_TEST(CounterTest, ScenarioRunValidates) {
     const BusyWork busy;
     const cycle_clock::Calibration clock;
     PrimitiveInfo info{.name = "under_test"};
-    CaseConfig c;
-    c.scenario = "threads.tls";
-    c.primitive = &info;
-    c.threads = 3;
-    c.warmup_ns = 2'000'000;
-    c.duration_ns = 10'000'000;
-    c.busy = &busy;
-    c.clock = &clock;
-    c.params.set("threads", std::int64_t{3});
-    c.params.set("read_pct", std::int64_t{TypeParam::kLiveRead ? 20 : 0});
-    c.params.set("think_ns", std::int64_t{0});
+    CaseConfig c = test::short_case("threads.tls", &info, 3, busy, clock, 10'000'000);
+    test::set_integers(
+        c.params, {{"threads", 3}, {"read_pct", TypeParam::kLiveRead ? 20 : 0}, {"think_ns", 0}});
     const Sample s = run_tls<TypeParam>(c);
     EXPECT_TRUE(s.valid) << s.detail;
     EXPECT_EQ(s.checks.at("final_total"), s.checks.at("expected_total"));

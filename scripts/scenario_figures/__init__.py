@@ -11,7 +11,8 @@ titles, thread axis, legends, save(fig, base, kind) that writes PNG + SVG and
 records the path), `rows` the scenario's iteration samples (every status) and
 `lost` the ledger entries of its cases that produced no sample. It returns
 True when it drew the scenario (the generic figures are then skipped) and
-False to fall back to them.
+False to fall back to them. What the modules share (one figure per parameter
+set, file names, bars, red marks, log axes) is in common.py.
 """
 import importlib
 import importlib.util

@@ -18,10 +18,10 @@ who holds which fork, who waits for which) is printed under the panels. A
 table with more seats than CPUs is oversubscribed: the panels are shaded
 as the thread axes of the other figures are.
 """
-import textwrap
-
 import contend_result as cr
-from plot_style import BAD_COLOR, OVERSUB_COLOR, Line2D, Patch, items_per_s, plt, ticker
+from plot_style import BAD_COLOR, Line2D, Patch, fmt_ns, items_per_s, plt, ticker
+
+from . import common
 
 ORDER = ("naive", "ordered", "scoped_lock", "trylock_backoff", "waiter")
 WAITS = (("p50", "p50", 1.0, None), ("p99", "p99", 0.65, None), ("max", "longest", 0.35, "//"))
@@ -53,40 +53,6 @@ def _detail_of(prow, plost):
 def _status_of(prow, plost):
     bad = [r.get("status") for r in prow + plost if r.get("status") != "ok"]
     return bad[0] if bad else "ok"
-
-
-def _summary(values):
-    vals = [v for v in values if v is not None]
-    if not vals:
-        return None, None, None
-    return cr.median(vals), min(vals), max(vals)
-
-
-def _bar(ax, x, values, color, ok, width=0.7, **kw):
-    """A median bar with a min..max whisker; hatched red-edged when not ok.
-    Returns the median (None: nothing drawn)."""
-    m, lo, hi = _summary(values)
-    if m is None:
-        return None
-    if ok:
-        ax.bar(x, m, width, color=color, zorder=3, **kw)
-    else:
-        ax.bar(x, m, width, color=color, alpha=0.35, hatch="//", edgecolor=BAD_COLOR,
-               zorder=3, **kw)
-    if hi > lo:
-        ax.errorbar([x], [m], yerr=[[m - lo], [hi - m]], fmt="none", ecolor="0.15",
-                    elinewidth=0.9, capsize=2.5, zorder=4)
-    return m
-
-
-def _floor_x(ax, x, text):
-    """A red X on the floor of the panel at x, with `text` above it."""
-    ax.plot([x], [0.03], transform=ax.get_xaxis_transform(), marker="x", color=BAD_COLOR,
-            ms=10, mew=2.4, clip_on=False, zorder=6)
-    if text:
-        ax.text(x, 0.08, text, transform=ax.get_xaxis_transform(), ha="center", va="bottom",
-                fontsize=7.5, color=BAD_COLOR, zorder=6, linespacing=1.15,
-                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8))
 
 
 def _deadlock_text(dl):
@@ -123,14 +89,14 @@ def _meals_panel(ax, writer, prims, data):
     ax.set_title("meals/s (all philosophers)", fontsize=10)
     for x, p in enumerate(prims):
         d = data[p]
-        m = _bar(ax, x, [items_per_s(r) for r in d["use"]], writer.style.color[p], bool(d["ok"]))
+        m = common.median_bar(ax, x, [items_per_s(r) for r in d["use"]], writer.style.color[p],
+                              bool(d["ok"]))
         if d["deadlock"]:
-            _floor_x(ax, x, _deadlock_text(d["deadlock"]))
+            common.floor_x(ax, x, _deadlock_text(d["deadlock"]))
         elif m is None:
-            _floor_x(ax, x, "%s\nno sample" % d["status"])
+            common.floor_x(ax, x, "%s\nno sample" % d["status"])
         elif not d["ok"]:
-            ax.annotate(d["status"], (x, m), xytext=(0, 3), textcoords="offset points",
-                        ha="center", fontsize=8, color=BAD_COLOR, zorder=6)
+            common.status_above(ax, x, m, d["status"])
         tries = cr.median(cr.metric(r, "failed_tries_per_meal") for r in d["use"])
         if m is not None and tries is not None:
             ax.text(x, m * 0.5, "%.2g failed\ntries per\nmeal" % tries, ha="center",
@@ -144,10 +110,10 @@ def _fairness_panel(ax, writer, prims, data, seats):
     ax.set_title("fairness across philosophers", fontsize=10)
     for x, p in enumerate(prims):
         d = data[p]
-        m = _bar(ax, x, [cr.metric(r, "jain_index") for r in d["use"]], writer.style.color[p],
-                 bool(d["ok"]))
+        m = common.median_bar(ax, x, [cr.metric(r, "jain_index") for r in d["use"]],
+                              writer.style.color[p], bool(d["ok"]))
         if m is None:
-            _floor_x(ax, x, "deadlock" if d["deadlock"] else d["status"])
+            common.floor_x(ax, x, "deadlock" if d["deadlock"] else d["status"])
             continue
         hungry = max((cr.metric(r, "philosophers_without_a_meal") or 0) for r in d["use"])
         if hungry:
@@ -162,62 +128,26 @@ def _fairness_panel(ax, writer, prims, data, seats):
 
 def _wait_panel(ax, writer, prims, data):
     ax.set_title("wait for forks (hungry -> eating)", fontsize=10)
-    width = 0.26
     for x, p in enumerate(prims):
         d = data[p]
-        drawn = False
-        for j, (key, _, alpha, hatch) in enumerate(WAITS):
-            vals = [cr.finite(((r.get("latency") or {}).get("fork_wait") or {}).get(key))
-                    for r in d["use"]]
-            m, lo, hi = _summary(v for v in vals if v)
-            if m is None:
-                continue
-            xx = x + (j - 1) * width
-            kw = dict(color=writer.style.color[p], alpha=alpha if d["ok"] else 0.3,
-                      hatch=hatch, zorder=3)
-            if not d["ok"]:
-                kw["edgecolor"] = BAD_COLOR
-            ax.bar(xx, m, width * 0.92, **kw)
-            if hi > lo:
-                ax.errorbar([xx], [m], yerr=[[m - lo], [hi - m]], fmt="none", ecolor="0.15",
-                            elinewidth=0.8, capsize=2, zorder=4)
-            drawn = True
-        if not drawn:
-            _floor_x(ax, x, "deadlock" if d["deadlock"] else d["status"])
+        if common.wait_bars(ax, x, d["use"], "fork_wait", WAITS, writer.style.color[p],
+                            d["ok"]) is None:
+            common.floor_x(ax, x, "deadlock" if d["deadlock"] else d["status"])
     ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: _fmt_ns(v)))
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: fmt_ns(v)))
     ax.set_ylabel("wait (log scale)")
 
 
-def _fmt_ns(v):
-    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "\u00b5s")):
-        if v >= scale:
-            return "%g %s" % (float("%.3g" % (v / scale)), unit)
-    return "%g ns" % float("%.3g" % v)
-
-
-def _figure(writer, scenario, params, rows, lost):
+def _figure(writer, scenario, params, rows, lost, base):
     prims = _order({r.get("primitive") for r in rows + lost if r.get("primitive")})
     data = _strategy_data(rows, lost, prims)
     seats = params.get("seats")
-    over = bool(writer.num_cpus and isinstance(seats, int) and seats > writer.num_cpus)
     fig, axes = plt.subplots(1, 3, figsize=(15.5, 5.0), layout="constrained")
     _meals_panel(axes[0], writer, prims, data)
     _fairness_panel(axes[1], writer, prims, data, seats)
     _wait_panel(axes[2], writer, prims, data)
-    for ax in axes:
-        ax.set_xticks(range(len(prims)))
-        ax.set_xticklabels(prims, rotation=20, ha="right")
-        ax.set_xlim(-0.6, len(prims) - 0.4)
-        ax.grid(True, axis="y", alpha=0.3, lw=0.6)
-        if over:
-            ax.set_facecolor(OVERSUB_COLOR)
-    n_reps = max([r.get("repetitions") or 1 for r in rows] or [1])
-    extra = "median of %d repetitions; whiskers min..max" % n_reps
-    if over:
-        extra += "; %d threads on %d CPUs: oversubscribed" % (seats, writer.num_cpus)
-    fig.suptitle(writer.title(scenario, "dining philosophers by strategy", params, extra),
-                 x=0.01, ha="left", fontsize=10.5)
+    over = common.finish_bar_figure(writer, fig, axes, prims, rows, seats, scenario,
+                                    "dining philosophers by strategy", params)
     handles = [Patch(facecolor="0.45", alpha=a, hatch=h, label=lab) for _, lab, a, h in WAITS]
     handles.append(Line2D([], [], color="0.35", ls=":", lw=1.2,
                           label="1/n: one philosopher eats everything"))
@@ -229,16 +159,12 @@ def _figure(writer, scenario, params, rows, lost):
                    borderaxespad=0.0, title="wait panel / marks", title_fontsize=9)
     notes = ["%s: %s" % (p, data[p]["detail"]) for p in prims
              if data[p]["status"] != "ok" and data[p]["detail"]]
-    if notes:
-        text = "\n".join(textwrap.fill(n, 190, subsequent_indent="    ") for n in notes)
-        fig.text(0.01, -0.01, text, ha="left", va="top", fontsize=8, color=BAD_COLOR)
-    base = "%s__%s" % (cr.slug(scenario), cr.params_slug(params))
+    common.notes_below(fig, notes)
     writer.save(fig, base, "strategies")
 
 
 def draw(writer, scenario, rows, lost):
-    for params, members in cr.parameter_sets(rows + lost, exclude=()):
-        srows = [r for r in members if r.get("run_type") == "iteration"]
-        slost = [c for c in members if c.get("run_type") != "iteration"]
-        _figure(writer, scenario, params, srows, slost)
-    return True
+    # Every parameter set gets its figure, even one whose cases all
+    # deadlocked before a sample: that deadlock is the figure's point.
+    return common.draw_figures(writer, scenario, common.parameter_sets(rows, lost, exclude=()),
+                               _figure, without_samples=True)

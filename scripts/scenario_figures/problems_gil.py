@@ -15,10 +15,10 @@ The title states what the run shows at the highest thread count, e.g.
 "CPU-bound: x1.0 under the GIL (x1.9 without); I/O-bound: x3.7 (x3.9)".
 Not-ok cases are drawn in red and named, never dropped (plot_style).
 """
-import matplotlib.transforms as transforms
-
 import contend_result as cr
-from plot_style import BAD_COLOR, BAND_ALPHA, Line2D, Patch, items_per_s, plt
+from plot_style import BAD_COLOR, BAND_LABEL, Line2D, band_handle, items_per_s, plt, reps
+
+from . import common
 
 ORDER = ("gil_cpu", "no_gil_cpu", "gil_io", "no_gil_io")
 
@@ -27,33 +27,10 @@ def _io_bound(row):
     return str(row.get("primitive", "")).endswith("_io")
 
 
-def _key(row):
-    skip = {"threads"} | (set() if _io_bound(row) else {"io_pct"})
-    return tuple(sorted((k, v) for k, v in (row.get("params") or {}).items() if k not in skip))
-
-
 def _figures(rows, lost):
     """[(params, rows, lost)]: one per I/O-bound parameter set, the CPU-bound
     rows with the same other parameters joined to each."""
-    everything = rows + lost
-    keys = {}
-    for r in everything:
-        if _io_bound(r):
-            keys.setdefault(_key(r), None)
-    if not keys:
-        for r in everything:
-            keys.setdefault(_key(r), None)
-    out = []
-    for key in keys:
-        params = dict(key)
-        rest = {k: v for k, v in key if k != "io_pct"}
-
-        def member(r):
-            k = dict(_key(r))
-            return k == params if _io_bound(r) else \
-                {a: b for a, b in k.items() if a != "io_pct"} == rest
-        out.append((params, [r for r in rows if member(r)], [c for c in lost if member(c)]))
-    return out
+    return common.parameter_sets_joining(rows, lost, ("threads",), "io_pct", _io_bound)
 
 
 def _speedup(srows):
@@ -114,21 +91,12 @@ def _verdict(srows, value, tmax):
 
 
 def _end_labels(ax, writer, srows, prims, value, tmax):
-    """Each line's speedup at the highest thread count, at its end, nudged
-    apart so that close values stay readable."""
-    ends = sorted(((_at(srows, p, tmax, value), p) for p in prims
-                   if _at(srows, p, tmax, value) is not None))
-    lo, hi = ax.get_ylim()
-    min_gap = (hi - lo) * 0.045
-    right_of = transforms.offset_copy(ax.transData, fig=ax.figure, x=7, y=0, units="points")
-    last = None
-    for v, p in ends:
-        y = v if last is None else max(v, last + min_gap)
-        last = y
-        who = "no GIL" if p.startswith("no_gil") else "GIL"
-        ax.text(tmax, y, "%s x%.1f" % (who, v), transform=right_of, va="center", ha="left",
-                fontsize=9, fontweight="bold", color=writer.style.color[p],
-                bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7))
+    """Each line's speedup at the highest thread count, at its end."""
+    def text(v, p):
+        return "%s x%.1f" % ("no GIL" if p.startswith("no_gil") else "GIL", v)
+    ends = [(_at(srows, p, tmax, value), p) for p in prims
+            if _at(srows, p, tmax, value) is not None]
+    common.end_labels(ax, writer, tmax, ends, text, gap=0.045, fontsize=9)
 
 
 def _pair_colours(writer):
@@ -174,9 +142,8 @@ def _figure(writer, scenario, params, srows, slost, base_name):
                       ls="--" if p.startswith("no_gil") else "-") for p in prims]
     names = ["%s: %s" % (p, "CPU-bound" if p.endswith("_cpu") else
                          "I/O-bound, %s%% blocked" % params.get("io_pct", "?")) for p in prims]
-    handles.append((Patch(facecolor="0.35", alpha=BAND_ALPHA * 1.5, edgecolor="none"),
-                    Line2D([], [], color="0.35", lw=1.8)))
-    names.append("median; band: min to max of repetitions")
+    handles.append(band_handle())
+    names.append(BAND_LABEL)
     handles.append(Line2D([], [], color="0.35", ls=":", lw=1.1))
     names.append("ideal: speedup = threads")
     if writer.num_cpus:
@@ -192,18 +159,10 @@ def _figure(writer, scenario, params, srows, slost, base_name):
         ax_sp.text(0.02, 0.97, "no ok baseline for: " + ", ".join(missing),
                    transform=ax_sp.transAxes, va="top", fontsize=8, color=BAD_COLOR)
     fig.suptitle(writer.title(scenario, "a global interpreter lock: who scales?", params,
-                              "median of %d repetitions" % max(
-                                  (r.get("repetitions") or 1) for r in srows)),
+                              "median of %d repetitions" % reps(srows)),
                  x=0.01, ha="left", fontsize=10.5)
     writer.save(fig, base_name, "gil")
 
 
 def draw(writer, scenario, rows, lost):
-    drew = False
-    for params, srows, slost in _figures(rows, lost):
-        if not srows:
-            continue
-        _figure(writer, scenario, params, srows, slost,
-                "%s__%s" % (cr.slug(scenario), cr.params_slug(params)))
-        drew = True
-    return drew
+    return common.draw_figures(writer, scenario, _figures(rows, lost), _figure)

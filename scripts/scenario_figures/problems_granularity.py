@@ -15,11 +15,12 @@ striped_locks at several `stripes` values gets one line per value. Cases
 that are not ok are drawn in red and named, never dropped (plot_style).
 """
 import matplotlib.colors as mcolors
-import matplotlib.transforms as transforms
 
 import contend_result as cr
-from plot_style import (BAD_COLOR, BAND_ALPHA, MARKERS, Line2D, Patch, items_per_s, plt,
-                        ticker)
+from plot_style import (BAD_COLOR, BAND_LABEL, MARKERS, Line2D, band_handle, items_per_s, plt,
+                        reps, ticker)
+
+from . import common
 
 STRIPED = "striped_locks"
 ATOMIC = "atomic_accounts"
@@ -55,35 +56,12 @@ def _stripe_styles(writer, labels):
             writer.style.marker.get(STRIPED, "o")) + i) % len(MARKERS)]
 
 
-def _figure_key(row):
-    """The parameters that make a figure: not threads, not stripes (lines),
-    and `lock` only where there are locks."""
-    skip = {"threads", "stripes"} | ({"lock"} if row.get("primitive") == ATOMIC else set())
-    return tuple(sorted((k, v) for k, v in (row.get("params") or {}).items() if k not in skip))
-
-
 def _figures(rows, lost):
-    """[(params dict, rows, lost)]: the locking strategies' keys, with the
-    atomic rows of matching parameters joined to each."""
-    everything = rows + lost
-    keys = {}
-    for r in everything:
-        if r.get("primitive") != ATOMIC:
-            keys.setdefault(_figure_key(r), None)
-    if not keys:
-        for r in everything:
-            keys.setdefault(_figure_key(r), None)
-    out = []
-    for key in keys:
-        params = dict(key)
-        base = {k: v for k, v in key if k != "lock"}
-
-        def member(r):
-            k = dict(_figure_key(r))
-            return k == params if r.get("primitive") != ATOMIC else \
-                {a: b for a, b in k.items() if a != "lock"} == base
-        out.append((params, [r for r in rows if member(r)], [c for c in lost if member(c)]))
-    return out
+    """[(params dict, rows, lost)]: the locking strategies' parameter sets
+    (not threads, not stripes: those are lines), with the atomic rows of
+    matching parameters (all but `lock`: they have none) joined to each."""
+    return common.parameter_sets_joining(rows, lost, ("threads", "stripes"), "lock",
+                                         lambda r: r.get("primitive") != ATOMIC)
 
 
 def _relabelled(rows):
@@ -154,8 +132,7 @@ def _relative(srows):
 
 
 def _end_labels(ax, writer, rows, value):
-    """Each line's value at the highest thread count, at its end, nudged
-    apart so that close values stay readable."""
+    """Each line's value at the highest thread count, at its end."""
     ok = [r for r in rows if cr.is_ok(r)]
     if not ok:
         return
@@ -166,15 +143,7 @@ def _end_labels(ax, writer, rows, value):
                       and cr.threads_of(r) == tmax)
         if v is not None:
             ends.append((v, p))
-    lo, hi = ax.get_ylim()
-    right_of = transforms.offset_copy(ax.transData, fig=ax.figure, x=7, y=0, units="points")
-    last = None
-    for v, p in sorted(ends):
-        y = v if last is None else max(v, last + (hi - lo) * 0.06)
-        last = y
-        ax.text(tmax, y, "x%.2f" % v, transform=right_of, va="center", ha="left", fontsize=8.5,
-                fontweight="bold", color=writer.style.color[p],
-                bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7))
+    common.end_labels(ax, writer, tmax, ends, lambda v, p: "x%.2f" % v, gap=0.06, fontsize=8.5)
 
 
 def _uncontended_note(rows, relative):
@@ -231,16 +200,14 @@ def _figure(writer, scenario, params, srows, slost, base_name):
     if stripes:
         shown["stripes"] = ",".join(str(k) for k in stripes)
     fig.suptitle(writer.title(scenario, "one lock or many?", shown,
-                              "median of %d repetitions" % max(
-                                  (r.get("repetitions") or 1) for r in srows)),
+                              "median of %d repetitions" % reps(srows)),
                  x=0.01, ha="left", fontsize=10.5)
     prims = sorted(prims, key=_label_order)
     handles = [Line2D([], [], color=writer.style.color[p], marker=writer.style.marker[p])
                for p in prims]
     names = list(prims)
-    handles.append((Patch(facecolor="0.35", alpha=BAND_ALPHA * 1.5, edgecolor="none"),
-                    Line2D([], [], color="0.35", lw=1.8)))
-    names.append("median; band: min to max of repetitions")
+    handles.append(band_handle())
+    names.append(BAND_LABEL)
     extras = writer.extras(bad1 or bad2, shaded, notes1 + notes2)
     handles += extras
     names += [h.get_label() for h in extras]
@@ -250,11 +217,4 @@ def _figure(writer, scenario, params, srows, slost, base_name):
 
 
 def draw(writer, scenario, rows, lost):
-    drew = False
-    for params, srows, slost in _figures(rows, lost):
-        if not srows:
-            continue
-        _figure(writer, scenario, params, srows, slost,
-                "%s__%s" % (cr.slug(scenario), cr.params_slug(params)))
-        drew = True
-    return drew
+    return common.draw_figures(writer, scenario, _figures(rows, lost), _figure)

@@ -16,8 +16,10 @@ One figure per combination of the parameters other than `threads` and
 Cases whose status is not ok are red and named, never dropped.
 """
 import contend_result as cr
-from plot_style import (BAD_COLOR, Line2D, Patch, fmt_ns, items_per_s, minmax_median, plt, reps,
-                        ticker)
+from plot_style import (BAD_COLOR, BAND_LABEL, Line2D, Patch, band_handle, fmt_ns, items_per_s,
+                        minmax_median, plt, reps, ticker)
+
+from . import common
 
 COMPONENTS = (("round_trip", "round trip: create \u2192 joined/done", "#1f4e79"),
               ("start", "start: create \u2192 first instruction", "#4f8fcf"),
@@ -26,13 +28,8 @@ BASELINE = "pool_handoff"
 
 
 def draw(writer, scenario, rows, lost):
-    for params, members in cr.parameter_sets(rows + lost, ("threads", "stack_kib")):
-        srows = [r for r in members if r.get("run_type") == "iteration"]
-        slost = [c for c in members if c.get("run_type") != "iteration"]
-        if srows:
-            figure(writer, scenario, params, srows, slost,
-                   "%s__%s" % (cr.slug(scenario), cr.params_slug(params)))
-    return True
+    return common.draw_figures(
+        writer, scenario, common.parameter_sets(rows, lost, ("threads", "stack_kib")), figure)
 
 
 def stack_kib(row):
@@ -57,17 +54,13 @@ def fmt_kib(v):
     return "%g KiB" % float("%.3g" % v)
 
 
-def lat(row, key, pk):
-    return cr.finite(((row.get("latency") or {}).get(key) or {}).get(pk))
-
-
 def cost_panel(writer, ax, srows, slost, tmin):
     """Horizontal bars per method at `tmin` creators. Returns whether a
     not-ok case was drawn."""
     at = [r for r in srows if cr.threads_of(r) == tmin]
     lost_at = [c for c in slost if cr.threads_of(c) == tmin]
     keys = sorted({method_key(r) for r in at + lost_at},
-                  key=lambda k: (cr.median(lat(r, "round_trip", "p50") for r in at
+                  key=lambda k: (cr.median(common.latency(r, "round_trip", "p50") for r in at
                                            if method_key(r) == k and cr.is_ok(r)) or 1e30, k))
     height = 0.8 / len(COMPONENTS)
     any_bad = False
@@ -79,8 +72,8 @@ def cost_panel(writer, ax, srows, slost, tmin):
         bad_text = cr.not_ok_text(krows, [c for c in lost_at if method_key(c) == key])
         for j, (name, _, color) in enumerate(COMPONENTS):
             yy = y - 0.4 + height * (j + 0.5)
-            m, _, _ = minmax_median(lat(r, name, "p50") for r in use)
-            p99, _, _ = minmax_median(lat(r, name, "p99") for r in use)
+            m, _, _ = minmax_median(common.latency(r, name, "p50") for r in use)
+            p99, _, _ = minmax_median(common.latency(r, name, "p99") for r in use)
             if m is None or m <= 0:
                 continue
             values += [m] + ([p99] if p99 else [])
@@ -122,7 +115,7 @@ def cost_panel(writer, ax, srows, slost, tmin):
 def ratio_note(ax, rows):
     """How many hand-offs one new std::thread costs (round trip p50)."""
     def med(prim):
-        return cr.median(lat(r, "round_trip", "p50") for r in rows
+        return cr.median(common.latency(r, "round_trip", "p50") for r in rows
                          if r.get("primitive") == prim and cr.is_ok(r) and not stack_kib(r))
     thread, handoff = med("std_thread"), med(BASELINE)
     if thread and handoff:
@@ -220,9 +213,8 @@ def figure(writer, scenario, params, srows, slost, base):
     handles.append(Line2D([], [], color="0.2", marker="|", lw=0.9, label="whisker: p99"))
     handles += [Line2D([], [], color=writer.style.color[p], marker=writer.style.marker[p],
                        label=p) for p in prims]
-    handles.append((Patch(facecolor="0.35", alpha=0.27, edgecolor="none"),
-                    Line2D([], [], color="0.35", lw=1.8)))
-    labels = [h.get_label() for h in handles[:-1]] + ["median; band: min to max of repetitions"]
+    handles.append(band_handle())
+    labels = [h.get_label() for h in handles[:-1]] + [BAND_LABEL]
     mem_h = [Line2D([], [], color="0.3", marker="o", ls="none", mfc="white", mew=1.5,
                     label="hollow: virtual size (VSZ)"),
              Line2D([], [], color="0.3", marker="o", ls="none", label="filled: resident (RSS)"),

@@ -17,21 +17,18 @@ Workers beyond the CPU count are shaded as oversubscribed (the submitters are
 extra threads on top).
 """
 import contend_result as cr
-from plot_style import (BAD_COLOR, Line2D, fmt_ns, items_per_s, minmax_median, plt, reps,
-                        ticker)
+from plot_style import (BAD_COLOR, BAND_LABEL, Line2D, fmt_ns, items_per_s, minmax_median, plt,
+                        reps, ticker)
+
+from . import common
 
 PCT = (("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9"))
 LATENCY = "handoff"
 
 
 def draw(writer, scenario, rows, lost):
-    for params, members in cr.parameter_sets(rows + lost, ("threads", "task_ns")):
-        srows = [r for r in members if r.get("run_type") == "iteration"]
-        slost = [c for c in members if c.get("run_type") != "iteration"]
-        if srows:
-            figure(writer, scenario, params, srows, slost,
-                   "%s__%s" % (cr.slug(scenario), cr.params_slug(params)))
-    return True
+    return common.draw_figures(
+        writer, scenario, common.parameter_sets(rows, lost, ("threads", "task_ns")), figure)
 
 
 def task_ns(row):
@@ -61,8 +58,8 @@ def figure(writer, scenario, params, srows, slost, base):
         prims, bad, sh, n = writer.line_panel(ax_tp, at_size, lost_size, items_per_s,
                                               "tasks completed/s")
         capacity_line(ax_tp, at_size, lambda r: cr.threads_of(r))
-        log_axis(ax_tp, [items_per_s(r) for r in at_size]
-                 + [cr.metric(r, "capacity_tasks_per_s") for r in at_size])
+        common.log_axis(ax_tp, [items_per_s(r) for r in at_size]
+                        + [cr.metric(r, "capacity_tasks_per_s") for r in at_size])
         ax_tp.set_ylabel("tasks completed/s (log scale)")
         ax_tp.set_title("tasks/s vs workers, task_ns=%s" % size0, fontsize=10)
         shaded |= sh
@@ -78,7 +75,7 @@ def figure(writer, scenario, params, srows, slost, base):
                                       lambda r: ns_metric(r, "shutdown_ns"),
                                       "shutdown: wake + join all workers", eng=False)
     # Log: one preempted join can take milliseconds and flatten the rest.
-    log_axis(ax_shut, [cr.metric(r, "shutdown_ns") for r in at_size])
+    common.log_axis(ax_shut, [cr.metric(r, "shutdown_ns") for r in at_size])
     ax_shut.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: fmt_ns(v)))
     ax_shut.set_ylabel("shutdown: wake + join all workers (log scale)")
     ax_shut.set_title("shutdown of an idle, drained pool", fontsize=10)
@@ -106,30 +103,13 @@ def figure(writer, scenario, params, srows, slost, base):
     extras += writer.extras(any_bad, shaded, notes)
     handles = [Line2D([], [], color=writer.style.color[p], marker=writer.style.marker[p],
                       label=p) for p in prims]
-    handles.append(Line2D([], [], color="0.35", lw=1.8,
-                          label="median; band: min to max of repetitions"))
+    handles.append(Line2D([], [], color="0.35", lw=1.8, label=BAND_LABEL))
     ax_lat.legend(handles=handles + extras, frameon=False, loc="upper left",
                   bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     fig.suptitle(writer.title(scenario, "worker pools running tiny tasks", params,
                               "median of %d repetitions" % reps(srows)),
                  x=0.01, ha="left", fontsize=10.5)
     writer.save(fig, base, "pool")
-
-
-def log_axis(ax, values):
-    """Log y over the values (None skipped), at least a decade tall."""
-    vals = [v for v in values if v and v > 0]
-    ax.set_yscale("log")
-    if vals:
-        lo, hi = min(vals) / 1.6, max(vals) * 1.6
-        if hi / lo < 10:
-            mid = (lo * hi) ** 0.5
-            lo, hi = mid / 10 ** 0.5, mid * 10 ** 0.5
-        ax.set_ylim(lo, hi)
-        if hi / lo < 1e4:  # few decades: label the 2 and 5 steps too
-            ax.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
-    ax.yaxis.set_major_formatter(ticker.EngFormatter(sep=" "))
-    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
 
 
 def ns_metric(row, name):
@@ -189,8 +169,8 @@ def size_panel(writer, ax, srows, slost, sizes, tmax):
     ax.set_xticks(xs)
     ax.set_xticklabels([fmt_ns(s) if s else "0" for s in sizes])
     ax.set_xlabel("task body (busy work per task)")
-    log_axis(ax, [items_per_s(r) for r in rows]
-             + [cr.metric(r, "capacity_tasks_per_s") for r in rows])
+    common.log_axis(ax, [items_per_s(r) for r in rows]
+                    + [cr.metric(r, "capacity_tasks_per_s") for r in rows])
     ax.set_ylabel("tasks completed/s (log scale)")
     ax.grid(True, which="major", alpha=0.3, lw=0.6)
     return prims, bad, notes
@@ -211,7 +191,7 @@ def latency_panel(writer, ax, rows, lost, prims):
             any_bad = True
         for j, (pk, _) in enumerate(PCT):
             x = j - 0.4 + width * (i + 0.5)
-            m, mn, mx = minmax_median([cr.finite(r["latency"][LATENCY].get(pk)) for r in use])
+            m, mn, mx = minmax_median([common.latency(r, LATENCY, pk) for r in use])
             if m is None or m <= 0:
                 if any(c.get("primitive") == p for c in lost):
                     ax.plot([x], [0.03], transform=ax.get_xaxis_transform(), marker="x",

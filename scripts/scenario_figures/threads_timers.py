@@ -22,18 +22,16 @@ named in the legend.
 import contend_result as cr
 from plot_style import BAD_COLOR, Line2D, fmt_ns, minmax_median, plt, reps, ticker
 
+from . import common
+
 RELATIVE = ("sleep_for", "timerfd_oneshot")  # re-armed with a delay: lateness accumulates
 DODGE = 1.16
 
 
 def draw(writer, scenario, rows, lost):
-    for params, members in cr.parameter_sets(rows + lost, ("threads", "delay_us", "pattern")):
-        srows = [r for r in members if r.get("run_type") == "iteration"]
-        slost = [c for c in members if c.get("run_type") != "iteration"]
-        if srows:
-            figure(writer, scenario, params, srows, slost,
-                   "%s__%s" % (cr.slug(scenario), cr.params_slug(params)))
-    return True
+    return common.draw_figures(
+        writer, scenario, common.parameter_sets(rows, lost, ("threads", "delay_us", "pattern")),
+        figure)
 
 
 def delay_ns(row):
@@ -46,7 +44,8 @@ def pattern(row):
 
 
 def lat(key, pk):
-    return lambda r: cr.finite(((r.get("latency") or {}).get(key) or {}).get(pk))
+    """The latency percentile as a function of the row, for Panel.plot."""
+    return lambda r: common.latency(r, key, pk)
 
 
 class Panel:

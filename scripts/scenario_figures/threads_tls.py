@@ -9,19 +9,15 @@ ratio: the same per-thread slots, differing only in whether two slots share a
 cache line. Cases whose status is not ok are red crosses, named.
 """
 import contend_result as cr
-from plot_style import Line2D, items_per_s, plt, reps, ticker
+from plot_style import Line2D, items_per_s, plt, reps
+
+from . import common
 
 PACKED, PADDED = "packed_slots", "padded_slots"
 
 
 def draw(writer, scenario, rows, lost):
-    for params, members in cr.parameter_sets(rows + lost):
-        srows = [r for r in members if r.get("run_type") == "iteration"]
-        slost = [c for c in members if c.get("run_type") != "iteration"]
-        if srows:
-            figure(writer, scenario, params, srows, slost,
-                   "%s__%s" % (cr.slug(scenario), cr.params_slug(params)))
-    return True
+    return common.draw_figures(writer, scenario, common.parameter_sets(rows, lost), figure)
 
 
 def medians(rows, prim):
@@ -64,18 +60,7 @@ def figure(writer, scenario, params, srows, slost, base):
         ax, srows, slost, items_per_s, "operations/s (log scale)")
     # Strategies differ by orders of magnitude: always log, whatever the span
     # (at least a decade, so a small gap does not look like a chasm).
-    ax.set_yscale("log")
-    vals = [v for v in (items_per_s(r) for r in srows) if v and v > 0]
-    if vals:
-        lo, hi = min(vals) / 1.6, max(vals) * 1.6
-        if hi / lo < 10:
-            mid = (lo * hi) ** 0.5
-            lo, hi = mid / 10 ** 0.5, mid * 10 ** 0.5
-        ax.set_ylim(lo, hi)
-        if hi / lo < 1e4:  # few decades: label the 2 and 5 steps too
-            ax.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
-    ax.yaxis.set_major_formatter(ticker.EngFormatter(sep=" "))
-    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    common.log_axis(ax, [items_per_s(r) for r in srows])
     extras = writer.extras(bad, shaded, notes)
     gap = false_sharing_brackets(ax, srows)
     if gap is not None:

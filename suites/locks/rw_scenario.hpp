@@ -5,18 +5,12 @@
 // throughput and wait percentiles are reported separately: a reader-preferring
 // lock can post high totals while its writers starve.
 //
-// Validation, seqlock-style: a writer makes a version word odd on entry and
-// even again on exit. A reader reads the version on entry (it must be even:
-// no writer inside) and on exit (it must be unchanged: no writer came and
-// went meanwhile); a writer checks it found the version even (no other
-// writer inside) and still its own on exit. Readers only read the word, as
-// they would read the data a reader-writer lock guards, so the check costs
-// O(1) and adds no reader-reader traffic. A counter written non-atomically
-// by writers must equal the write acquisitions (lost updates).
+// Validation: the seqlock-style reader-writer check of rw_check.hpp.
 #include <memory>
 
 #include "suites/locks/lock_concepts.hpp"
 #include "suites/locks/lock_workload.hpp"
+#include "suites/locks/rw_check.hpp"
 
 namespace contend::locks {
 
@@ -25,11 +19,6 @@ struct alignas(kCacheLine) RwThreadStats {
     std::uint64_t write_acquisitions = 0;  // all, for validation
     std::uint64_t violations = 0;
     LatencyHistogram read_wait, write_wait;
-};
-
-struct alignas(kCacheLine) RwGuarded {
-    std::atomic<std::uint64_t> version{0};  // odd while a writer is inside
-    std::atomic<std::uint64_t> counter{0};
 };
 
 template <SharedLockable Lock>
@@ -57,23 +46,14 @@ Sample run_rw(const CaseConfig& c) {
             if (read) {
                 lock->lock.lock_shared();
                 const std::uint64_t t1 = timed ? cycle_clock::now() : 0;
-                const std::uint64_t v0 = g.version.load(std::memory_order_relaxed);
-                spin_iterations(delays.cs_iters);
-                const std::uint64_t v1 = g.version.load(std::memory_order_relaxed);
-                st.violations += (v0 & 1) | (v1 != v0);
+                st.violations += g.read_section(delays.cs_iters);
                 lock->lock.unlock_shared();
                 if (timed) st.read_wait.record(t1 - t0);
                 st.reads += measured;
             } else {
                 lock->lock.lock();
                 const std::uint64_t t1 = timed ? cycle_clock::now() : 0;
-                const std::uint64_t v = g.version.load(std::memory_order_relaxed);
-                st.violations += v & 1;
-                g.version.store(v + 1, std::memory_order_relaxed);
-                spin_iterations(delays.cs_iters);
-                unguarded_increment(g.counter);
-                st.violations += g.version.load(std::memory_order_relaxed) != v + 1;
-                g.version.store(v + 2, std::memory_order_relaxed);
+                st.violations += g.write_section(delays.cs_iters);
                 lock->lock.unlock();
                 ++st.write_acquisitions;
                 if (timed) st.write_wait.record(t1 - t0);
@@ -111,21 +91,7 @@ Sample run_rw(const CaseConfig& c) {
     s.metrics["read_ops_per_s"] = finite_or_null(double(reads) / window_s);
     s.metrics["write_ops_per_s"] = finite_or_null(double(writes) / window_s);
     s.metrics["threads_without_a_write"] = writers_starved;
-
-    const std::uint64_t counter = guarded->counter.load();
-    s.checks = {{"rw_exclusion_violations", violations},
-                {"write_counter", counter},
-                {"expected_write_counter", write_acq}};
-    if (violations || counter != write_acq) {
-        s.valid = false;
-        std::string what;
-        if (violations) what = std::to_string(violations) + " reader/writer overlaps seen";
-        if (counter != write_acq)
-            what += (what.empty() ? "" : "; ") + std::string("write counter ") +
-                    std::to_string(counter) + " != write acquisitions " +
-                    std::to_string(write_acq) + " (lost updates)";
-        s.detail = "reader-writer exclusion broken: " + what;
-    }
+    check_rw_exclusion(s, *guarded, violations, write_acq);
     return s;
 }
 

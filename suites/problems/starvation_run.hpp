@@ -24,21 +24,20 @@
 // timed (sample_every does not apply): a starved writer has a handful of
 // waits, and sampling would lose them.
 //
-// Validation, seqlock-style as in locks.rw: a writer makes a version word
-// odd while inside; a reader must see it even and unchanged across its
-// section, a writer must find it even; a counter written non-atomically by
-// writers must equal the write acquisitions.
+// Validation: the seqlock-style reader-writer check of locks.rw
+// (suites/locks/rw_check.hpp).
 #include <memory>
 #include <string>
 
 #include "harness/stats.hpp"
 #include "suites/locks/lock_concepts.hpp"
 #include "suites/locks/lock_workload.hpp"
+#include "suites/locks/rw_check.hpp"
 
 namespace contend::starvation {
 
 using locks::Isolated;
-using locks::unguarded_increment;
+using locks::RwGuarded;
 
 struct alignas(kCacheLine) StarvationThreadStats {
     std::uint64_t acquisitions = 0;  // all, warm-up included, for validation
@@ -47,11 +46,6 @@ struct alignas(kCacheLine) StarvationThreadStats {
     std::uint64_t violations = 0;
     std::uint64_t longest_wait = 0;  // ticks, of the recorded waits
     LatencyHistogram wait;
-};
-
-struct alignas(kCacheLine) StarvationGuarded {
-    std::atomic<std::uint64_t> version{0};  // odd while a writer is inside
-    std::atomic<std::uint64_t> counter{0};
 };
 
 struct StarvationDelays {
@@ -79,7 +73,7 @@ Sample run_starvation(const CaseConfig& c) {
     const int readers = static_cast<int>(c.params.integer("readers"));
     const StarvationDelays delays = starvation_delays(c);
     auto lock = std::make_unique<Isolated<Lock>>();
-    auto guarded = std::make_unique<StarvationGuarded>();
+    auto guarded = std::make_unique<RwGuarded>();
     std::vector<StarvationThreadStats> stats(c.threads);
 
     Team team(locks::team_config(c));
@@ -101,20 +95,11 @@ Sample run_starvation(const CaseConfig& c) {
             const bool warm = ctx.warming();
             const bool in_window = !warm && ctx.measuring();
             if (writer) {
-                const std::uint64_t v = g.version.load(std::memory_order_relaxed);
-                st.violations += v & 1;
-                g.version.store(v + 1, std::memory_order_relaxed);
-                spin_iterations(delays.write_cs);
-                unguarded_increment(g.counter);
-                st.violations += g.version.load(std::memory_order_relaxed) != v + 1;
-                g.version.store(v + 2, std::memory_order_relaxed);
+                st.violations += g.write_section(delays.write_cs);
                 lock->lock.unlock();
                 ++st.acquisitions;
             } else {
-                const std::uint64_t v0 = g.version.load(std::memory_order_relaxed);
-                spin_iterations(delays.read_cs);
-                const std::uint64_t v1 = g.version.load(std::memory_order_relaxed);
-                st.violations += (v0 & 1) | (v1 != v0);
+                st.violations += g.read_section(delays.read_cs);
                 lock->lock.unlock_shared();
             }
             if (!warm) {
@@ -187,21 +172,7 @@ Sample run_starvation(const CaseConfig& c) {
     // bound): when it is the maximum, the real worst case is unknown.
     s.metrics["write_wait_open_at_stop_ns"] =
         censored ? finite_or_null(open_at_stop / c.clock->ticks_per_ns) : nlohmann::json(nullptr);
-
-    const std::uint64_t counter = guarded->counter.load();
-    s.checks = {{"rw_exclusion_violations", violations},
-                {"write_counter", counter},
-                {"expected_write_counter", write_acq}};
-    if (violations || counter != write_acq) {
-        s.valid = false;
-        std::string what;
-        if (violations) what = std::to_string(violations) + " reader/writer overlaps seen";
-        if (counter != write_acq)
-            what += (what.empty() ? "" : "; ") + std::string("write counter ") +
-                    std::to_string(counter) + " != write acquisitions " +
-                    std::to_string(write_acq) + " (lost updates)";
-        s.detail = "reader-writer exclusion broken: " + what;
-    }
+    locks::check_rw_exclusion(s, *guarded, violations, write_acq);
     return s;
 }
 

@@ -80,6 +80,19 @@ inline void park(ParkedGroup& g) {
     futex_wake(g.exited);
 }
 
+// Runs `start`, which starts one parked thread; a thread that could not be
+// created (std::system_error) is reported in `error` instead.
+template <class Start>
+bool try_start_parked(std::string& error, Start&& start) {
+    try {
+        start();
+        return true;
+    } catch (const std::system_error& e) {
+        error = e.what();
+        return false;
+    }
+}
+
 struct MethodOptions {
     std::size_t stack_bytes = 0;  // pthread only; 0: the default stack
 };
@@ -106,13 +119,7 @@ class StdThread {
         return true;
     }
     bool start_parked(ParkedGroup& g, std::string& error) {
-        try {
-            parked_.emplace_back([&g] { park(g); });
-            return true;
-        } catch (const std::system_error& e) {
-            error = e.what();
-            return false;
-        }
+        return try_start_parked(error, [&] { parked_.emplace_back([&g] { park(g); }); });
     }
     void join_parked() {
         for (auto& t : parked_) t.join();
@@ -143,13 +150,7 @@ class StdJthread {
         return true;
     }
     bool start_parked(ParkedGroup& g, std::string& error) {
-        try {
-            parked_.emplace_back([&g] { park(g); });
-            return true;
-        } catch (const std::system_error& e) {
-            error = e.what();
-            return false;
-        }
+        return try_start_parked(error, [&] { parked_.emplace_back([&g] { park(g); }); });
     }
     void join_parked() { parked_.clear(); }  // each destructor joins
 
@@ -246,13 +247,7 @@ class DetachedThread {
         return true;
     }
     bool start_parked(ParkedGroup& g, std::string& error) {
-        try {
-            std::thread([&g] { park(g); }).detach();
-            return true;
-        } catch (const std::system_error& e) {
-            error = e.what();
-            return false;
-        }
+        return try_start_parked(error, [&] { std::thread([&g] { park(g); }).detach(); });
     }
     void join_parked() {}  // the probe waits for ParkedGroup::exited instead
 };

@@ -42,6 +42,17 @@ long prepare_thread(const CaseConfig& c, int index, bool& pin_failed) {
     return prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
 }
 
+// What both patterns add to a reported sample: the pinning and timer slack
+// the timer thread ran with, and the error that cut its run short, if any.
+void finish(Sample& s, const CaseConfig& c, long slack, const std::string& error) {
+    s.thread_cpus = c.thread_cpus;
+    s.metrics["timer_slack_ns"] = slack;
+    if (!error.empty()) {
+        s.valid = false;
+        s.detail = error;
+    }
+}
+
 template <class M>
 Sample run_periodic(const CaseConfig& c, Nanos delay) {
     TickRecord rec;
@@ -64,12 +75,7 @@ Sample run_periodic(const CaseConfig& c, Nanos delay) {
     Sample s;
     report_ticks(s, rec, delay);
     s.threads[0].pin_failed = pin_failed;
-    s.thread_cpus = c.thread_cpus;
-    s.metrics["timer_slack_ns"] = slack;
-    if (!error.empty()) {
-        s.valid = false;
-        s.detail = error;
-    }
+    finish(s, c, slack, error);
     return s;
 }
 
@@ -105,12 +111,7 @@ Sample run_cancel(const CaseConfig& c, Nanos delay) {
     report_cancels(s, rec, shared, delay);
     s.threads[0].pin_failed = waiter_pin_failed;
     s.threads[1].pin_failed = canceller_pin_failed;
-    s.thread_cpus = c.thread_cpus;
-    s.metrics["timer_slack_ns"] = slack;
-    if (!error.empty()) {
-        s.valid = false;
-        s.detail = error;
-    }
+    finish(s, c, slack, error);
     return s;
 }
 
@@ -145,7 +146,8 @@ std::string unsupported(const PrimitiveInfo& p, const ParamPoint& point) {
 }
 
 template <class M>
-void add(Registry& r, PrimitiveInfo info) {
+void add(Registry& r, const char* name, const char* description) {
+    PrimitiveInfo info{.name = name, .family = "timer", .description = description};
     info.size_bytes = sizeof(M);
     info.align_bytes = alignof(M);
     info.blocking = !std::is_same_v<M, SpinUntil>;
@@ -178,30 +180,24 @@ void register_timers_scenario(Registry& r) {
     s.thread_count = [](const ParamPoint& p) { return p.choice("pattern") == "cancel" ? 2 : 1; };
     s.unsupported = unsupported;
 
-    add<SleepFor>(r, {.name = "sleep_for",
-                      .family = "timer",
-                      .description = "std::this_thread::sleep_for(delay) after each tick "
-                                     "(nanosleep, relative: lateness accumulates)"});
-    add<SleepUntil>(r, {.name = "sleep_until",
-                        .family = "timer",
-                        .description = "std::this_thread::sleep_until(start + k*period) "
-                                       "(absolute deadlines kept in user space)"});
-    add<CvWaitUntil>(r, {.name = "cv_wait_until",
-                         .family = "timer",
-                         .description = "std::condition_variable::wait_until on steady_clock, "
-                                        "absolute deadlines; cancel: notify"});
-    add<TimerfdOneshot>(r, {.name = "timerfd_oneshot",
-                            .family = "timer",
-                            .description = "timerfd armed with a relative one-shot delay after "
-                                           "each tick; cancel: eventfd in the same poll"});
-    add<TimerfdPeriodic>(r, {.name = "timerfd_periodic",
-                             .family = "timer",
-                             .description = "timerfd armed once with it_interval: the kernel "
-                                            "keeps the schedule, read() counts expirations"});
-    add<SpinUntil>(r, {.name = "spin_until",
-                       .family = "timer",
-                       .description = "busy-wait on steady_clock until start + k*period (one "
-                                      "CPU burnt); cancel: a flag"});
+    add<SleepFor>(r, "sleep_for",
+                  "std::this_thread::sleep_for(delay) after each tick (nanosleep, relative: "
+                  "lateness accumulates)");
+    add<SleepUntil>(r, "sleep_until",
+                    "std::this_thread::sleep_until(start + k*period) (absolute deadlines kept in "
+                    "user space)");
+    add<CvWaitUntil>(r, "cv_wait_until",
+                     "std::condition_variable::wait_until on steady_clock, absolute deadlines; "
+                     "cancel: notify");
+    add<TimerfdOneshot>(r, "timerfd_oneshot",
+                        "timerfd armed with a relative one-shot delay after each tick; cancel: "
+                        "eventfd in the same poll");
+    add<TimerfdPeriodic>(r, "timerfd_periodic",
+                         "timerfd armed once with it_interval: the kernel keeps the schedule, "
+                         "read() counts expirations");
+    add<SpinUntil>(r, "spin_until",
+                   "busy-wait on steady_clock until start + k*period (one CPU burnt); cancel: a "
+                   "flag");
 }
 
 }  // namespace contend

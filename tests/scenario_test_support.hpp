@@ -1,0 +1,38 @@
+#pragma once
+// What the scenario tests share to call a runner directly, as the harness
+// would, on a short window.
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <utility>
+
+#include "harness/busy_work.hpp"
+#include "harness/cycle_clock.hpp"
+#include "harness/registry.hpp"
+
+namespace contend::test {
+
+// The CaseConfig of one short repetition, unpinned, every operation sampled.
+// `busy` and `clock` must outlive the run; an uncalibrated BusyWork (one
+// iteration per ns) is close enough where only correctness is checked.
+inline CaseConfig short_case(std::string scenario, const PrimitiveInfo* primitive, int threads,
+                             const BusyWork& busy, const cycle_clock::Calibration& clock,
+                             std::int64_t duration_ns, std::int64_t warmup_ns = 2'000'000) {
+    CaseConfig c;
+    c.scenario = std::move(scenario);
+    c.primitive = primitive;
+    c.threads = threads;
+    c.warmup_ns = warmup_ns;
+    c.duration_ns = duration_ns;
+    c.busy = &busy;
+    c.clock = &clock;
+    return c;
+}
+
+// Sets integer parameters in order, sparing each value its std::int64_t{}.
+inline void set_integers(ParamPoint& p,
+                         std::initializer_list<std::pair<const char*, std::int64_t>> values) {
+    for (const auto& [name, v] : values) p.set(name, v);
+}
+
+}  // namespace contend::test
