@@ -18,7 +18,8 @@ namespace contend::pool {
 // What the run measured besides the slots.
 struct PoolOutcome {
     double window_ns = 0, startup_ns = 0, drain_ns = 0, shutdown_ns = 0;
-    double idle_cpu_fraction = 0;  // pool threads' CPU while idle / (workers x idle time)
+    double idle_cpu_fraction = 0;  // pool threads' CPU while idle / (workers seen x idle time)
+    int idle_workers_seen = 0;     // workers that ran a task, so whose CPU time could be read
     double task_achieved_ns = 0;   // the task body's measured duration
     bool drained = true;           // every submitter saw all its tasks finish in time
     long long drain_limit_ms = 0;
@@ -96,6 +97,7 @@ inline Sample pool_sample(const CaseConfig& c, SlotTable& slots, const PoolOutco
         {"drain_ns", finite_or_null(out.drain_ns)},
         {"shutdown_ns", finite_or_null(out.shutdown_ns)},
         {"idle_cpu_fraction", finite_or_null(out.idle_cpu_fraction)},
+        {"idle_workers_seen", out.idle_workers_seen},
         {"capacity_tasks_per_s", finite_or_null(capacity)},
         {"worker_cpu_ns_per_task", finite_or_null(worker_cpu / tasks)},
         {"submitter_cpu_ns_per_task", finite_or_null(submitter_cpu / tasks)},

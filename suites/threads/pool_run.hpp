@@ -329,9 +329,14 @@ Sample run_pool(const CaseConfig& c) {
         handoff_ok && std::all_of(drained.begin(), drained.end(), [](char d) { return d; });
 
     // The idle pool: what do its threads burn while there is nothing to do?
+    // Only threads that ran a task have a slot (a TBB worker that joined
+    // late may have none): the fraction is over the workers actually seen.
     std::uint64_t idle_cpu0 = 0, idle_cpu1 = 0;
+    int idle_workers_seen = 0;
     for_ready([&](TaskSlot& s) {
-        if (!s.submitter) idle_cpu0 += read_usage(s.cpu_clock, s.tid).cpu_ns;
+        if (s.submitter) return;
+        idle_cpu0 += read_usage(s.cpu_clock, s.tid).cpu_ns;
+        ++idle_workers_seen;
     });
     const auto i0 = Clock::now();
     std::this_thread::sleep_for(kIdleProbe);
@@ -353,8 +358,9 @@ Sample run_pool(const CaseConfig& c) {
     out.startup_ns = startup_ns;
     out.drain_ns = std::max(0.0, drain_ns);  // a submitter may finish as the clock is read
     out.shutdown_ns = shutdown_ns;
-    out.idle_cpu_fraction =
-        static_cast<double>(idle_cpu1 - std::min(idle_cpu0, idle_cpu1)) / (idle_ns * c.threads);
+    out.idle_cpu_fraction = static_cast<double>(idle_cpu1 - std::min(idle_cpu0, idle_cpu1)) /
+                            (idle_ns * std::max(idle_workers_seen, 1));
+    out.idle_workers_seen = idle_workers_seen;
     out.drained = all_drained;
     out.steals = steals;
     out.joined = joined;
