@@ -53,6 +53,7 @@ std::string case_name(const ScenarioInfo& s, const std::string& primitive, const
 
 std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req) {
     const auto scenarios = resolve_targets(r, req.targets);
+    std::string any_refusal;  // the first point of the whole plan that cannot run, and why
 
     // Every --set parameter and --primitive must mean something to at least one scenario.
     for (const auto& [param, text] : req.values) {
@@ -143,6 +144,7 @@ std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req) {
                     cases.push_back(std::move(c));
                 else if (first_refusal.empty())
                     first_refusal = c.name + ": " + why;
+                if (!why.empty() && any_refusal.empty()) any_refusal = c.name + ": " + why;
                 std::size_t a = axes.size();
                 while (a > 0) {
                     --a;
@@ -160,6 +162,9 @@ std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req) {
                 throw UsageError("--primitive: " + prim + " cannot run " + first_refusal);
         }
     }
+    // Every point refused, no primitive named: say why rather than "nothing".
+    if (cases.empty() && !any_refusal.empty())
+        throw UsageError("--set: nothing can run these values (e.g. " + any_refusal + ")");
     return cases;
 }
 

@@ -57,6 +57,9 @@ class BadInput(TempResult):
         (["run", "queues.throughput", "--primitive", "boost_queue", "--set", "capacity=100000"],
          "65534"),
         (["run", "queues.throughput", "--set", "payload_bytes=4096"], "payload_bytes"),
+        # No primitive named, every point refused: the line says why.
+        (["run", "threads.pool", "--set", "task_ns=10ms", "--set", "inflight=1000"],
+         "draining"),
         (["frobnicate"], "frobnicate"),
         (["list", "--xml"], "--xml"),
         (["micro", "--no-such-flag"], "--no-such-flag"),
