@@ -8,33 +8,6 @@
 
 namespace contend {
 
-__attribute__((noinline)) void spin_loop(std::uint64_t n) noexcept {
-#if defined(__x86_64__)
-    asm volatile(
-        ".p2align 6\n"
-        "1:\n\t"
-        "dec %0\n\t"
-        "jnz 1b\n"
-        : "+r"(n)
-        :
-        : "cc");
-#elif defined(__aarch64__)
-    asm volatile(
-        ".p2align 6\n"
-        "1:\n\t"
-        "subs %0, %0, #1\n\t"
-        "b.ne 1b\n"
-        : "+r"(n)
-        :
-        : "cc");
-#else
-    while (n != 0) {
-        --n;
-        asm volatile("" : "+r"(n));
-    }
-#endif
-}
-
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
@@ -67,13 +40,15 @@ BusyWork BusyWork::calibrate() {
             std::clamp(scaled, 1024.0, static_cast<double>(kMaxIterations)));
     }
 
-    double best = 0;
-    for (int i = 0; i < kTrials; ++i) {
-        const double ti = time_ns(n, 1);
-        if (i == 0 || ti < best) best = ti;
-    }
-    if (!(best > 0)) return BusyWork{};
-    return BusyWork{static_cast<double>(n) / best};
+    // The median, like every achieved figure: keeping the fastest run made
+    // a requested 100 ns measure 199 ns on the shared 2-vCPU VM, where the
+    // fastest of 7 runs was the exception.
+    double runs[kTrials];
+    for (double& r : runs) r = time_ns(n, 1);
+    std::nth_element(runs, runs + kTrials / 2, runs + kTrials);
+    const double median = runs[kTrials / 2];
+    if (!(median > 0)) return BusyWork{};
+    return BusyWork{static_cast<double>(n) / median};
 }
 
 std::uint64_t BusyWork::iterations_for(double ns) const noexcept {

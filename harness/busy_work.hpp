@@ -11,18 +11,49 @@
 namespace contend {
 
 // The delay loop itself: n dependent decrements, one iteration per cycle or
-// so, no memory access. It lives out of line, in exactly one copy, with its
-// loop start aligned: an inlined copy in every scenario instantiation would sit
-// at a different code alignment each time, and a loop that straddles a fetch
-// or uop-cache boundary can run at half speed (seen here: the same requested
-// 100 ns took 100 ns in one instantiation and 206 ns in another, and
-// std_shared_mutex and pthread_rwlock — the same lock — differed by 40 %).
-// One copy means the calibration measures the very code the scenarios run.
-void spin_loop(std::uint64_t n) noexcept;  // n >= 1
+// so, no memory access. Inline asm that starts the loop on a 64-byte
+// boundary: every copy (one per scenario instantiation) runs the same two
+// instructions at the same alignment, so the calibration measures the code
+// the scenarios run (a loop straddling a fetch or uop-cache boundary can run
+// at half speed: seen here, the same requested 100 ns took 100 ns in one
+// instantiation and 206 ns in another when the loop was plain C++). Inline
+// rather than a call: an opaque call in the measured loop makes the compiler
+// spill the harness's counters to memory around it even when n is 0, which
+// put ~1 ns of the harness into every operation.
+__attribute__((always_inline)) inline void spin_loop(std::uint64_t n) noexcept {  // n >= 1
+#if defined(__x86_64__)
+    asm volatile(
+        ".p2align 6\n"
+        "1:\n\t"
+        "dec %0\n\t"
+        "jnz 1b\n"
+        : "+r"(n)
+        :
+        : "cc");
+#elif defined(__aarch64__)
+    asm volatile(
+        ".p2align 6\n"
+        "1:\n\t"
+        "subs %0, %0, #1\n\t"
+        "b.ne 1b\n"
+        : "+r"(n)
+        :
+        : "cc");
+#else
+    while (n != 0) {
+        --n;
+        asm volatile("" : "+r"(n));
+    }
+#endif
+}
 
-// n == 0 is one compare and a not-taken branch, and no call.
-inline void spin_iterations(std::uint64_t n) noexcept {
-    if (n != 0) spin_loop(n);
+// n == 0 is one compare and a not-taken branch: the delay is laid out as the
+// cold path, so a loop with no delays runs straight through (two taken
+// branches per operation, one per absent delay, halved the harness's own
+// operation rate).
+__attribute__((always_inline)) inline void spin_iterations(std::uint64_t n) noexcept {
+    if (n != 0) [[unlikely]]
+        spin_loop(n);
 }
 
 class BusyWork {
@@ -35,9 +66,9 @@ class BusyWork {
         : iterations_per_ns_(iterations_per_ns > 0 ? iterations_per_ns : 1.0) {}
 
     // ~20 ms. Doubles n until one run lasts ~1 ms (which also lets the core
-    // reach its working frequency), rescales n to ~2 ms, times several runs
-    // of it and keeps the fastest: preemption and interrupts only ever add time, so the
-    // minimum is the best estimate of the undisturbed rate.
+    // reach its working frequency), rescales n to ~2 ms, times 7 runs of it
+    // and keeps the median (a preempted run is discarded, and the rate is the
+    // one the scenarios will typically get, not the best one).
     static BusyWork calibrate();
 
     // Iterations for a delay of `ns`, rounded to nearest; 0 for ns <= 0 (or

@@ -54,6 +54,22 @@ void Progress::clear() {
     if (enabled_) std::fprintf(stderr, "\r\033[K");
 }
 
+void print_fidelity(const nlohmann::json& fidelity, const cycle_clock::Calibration& clock) {
+    std::fprintf(stderr,
+                 "timer: %s, one read %.1f ns, resolution %.1f ns (percentiles under %.0f ns "
+                 "are marked below resolution)\n",
+                 cycle_clock::source(), clock.overhead_ns_median, clock.resolution_ns,
+                 kResolutionFactor * clock.resolution_ns);
+    const auto& empty = fidelity["empty_loop_ns"];
+    for (const auto& c : fidelity["controls"]) {
+        if (!c["ns_per_op"].is_number() || !empty.is_number()) continue;
+        std::fprintf(stderr, "fidelity: %s %.2f ns/op = %.2fx an empty loop (%.2f ns): %s\n",
+                     c["case"].get<std::string>().c_str(), c["ns_per_op"].get<double>(),
+                     c["over_empty_loop"].get<double>(), empty.get<double>(),
+                     c["what"].get<std::string>().c_str());
+    }
+}
+
 void print_summary(const std::vector<SummaryRow>& rows, const std::string& output_path) {
     std::size_t width = 4;
     for (const auto& r : rows) width = std::max(width, r.name.size());
@@ -64,15 +80,17 @@ void print_summary(const std::vector<SummaryRow>& rows, const std::string& outpu
         bad += !r.summary.good();
         expected += r.summary.expected;
         unstable += r.summary.unstable;
-        std::printf("%-*s  %-8s %12s %6s %11s %6s%s\n", static_cast<int>(width), r.name.c_str(),
-                    r.status.c_str(), fmt_rate(r.summary.median_items_per_second).c_str(),
-                    fmt(r.summary.median_jain, "%.3f").c_str(),
-                    fmt(r.summary.median_p99_ns, "%.0f ns").c_str(),
-                    fmt(r.summary.throughput_cv ? std::optional(*r.summary.throughput_cv * 100)
-                                                : std::nullopt,
-                        "%.1f%%")
-                        .c_str(),
-                    r.summary.unstable ? "  unstable" : "");
+        std::printf(
+            "%-*s  %-8s %12s %6s %11s %6s%s\n", static_cast<int>(width), r.name.c_str(),
+            r.status.c_str(), fmt_rate(r.summary.median_items_per_second).c_str(),
+            fmt(r.summary.median_jain, "%.3f").c_str(),
+            fmt(r.summary.median_p99_ns, r.summary.p99_below_resolution ? "<res %.0f" : "%.0f ns")
+                .c_str(),
+            fmt(r.summary.throughput_cv ? std::optional(*r.summary.throughput_cv * 100)
+                                        : std::nullopt,
+                "%.1f%%")
+                .c_str(),
+            r.summary.unstable ? "  unstable" : "");
     }
     for (const auto& r : rows)
         if (r.status != "ok")
@@ -80,8 +98,9 @@ void print_summary(const std::vector<SummaryRow>& rows, const std::string& outpu
                         r.name.c_str(), r.summary.detail.c_str());
     std::printf(
         "%zu cases, %d not ok, %d as expected of a primitive that demonstrates a failure, "
-        "%d unstable (throughput cv above threshold). Results: %s\n",
-        rows.size(), bad, expected, unstable, output_path.c_str());
+        "%d unstable (throughput cv above threshold). '<res': p99 under %.0fx the timer's "
+        "resolution. Results: %s\n",
+        rows.size(), bad, expected, unstable, kResolutionFactor, output_path.c_str());
 }
 
 }  // namespace contend

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/cycle_clock.hpp"
 #include "harness/result_document.hpp"
 
 namespace contend {
@@ -26,6 +27,11 @@ struct SummaryRow {
     std::string name, status;
     CaseSummary summary;
 };
+
+// The run's fidelity self-check (context.fidelity) and the timer's limits,
+// before the first case: a control far above the empty loop means the
+// harness, not the primitives, would set the figures.
+void print_fidelity(const nlohmann::json& fidelity, const cycle_clock::Calibration& clock);
 
 void print_summary(const std::vector<SummaryRow>& rows, const std::string& output_path);
 

@@ -107,6 +107,18 @@ Calibration calibrate(std::chrono::nanoseconds window) {
     const std::uint64_t min = *std::min_element(diffs.begin(), diffs.end());
     cal.overhead_ns_min = cal.to_ns(min);
     cal.overhead_ns_median = cal.to_ns(median);
+
+    std::vector<std::uint64_t> steps(kTrials);
+    std::uint64_t previous = now();
+    for (auto& d : steps) {
+        std::uint64_t v = now();
+        while (v == previous) v = now();
+        d = v - previous;
+        previous = v;
+    }
+    const auto step_mid = steps.begin() + kTrials / 2;
+    std::nth_element(steps.begin(), step_mid, steps.end());
+    cal.resolution_ns = cal.to_ns(*step_mid);
     return cal;
 }
 

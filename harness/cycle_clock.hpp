@@ -52,6 +52,12 @@ struct Calibration {
     // latency measured with it, reported beside the latencies.
     double overhead_ns_min = 0;
     double overhead_ns_median = 0;
+    // Effective resolution: the median step between two successive readings
+    // that differ. A counter that ticks in coarse steps (a virtualised TSC
+    // seen here stepping by ~8 ns, an AArch64 counter at 25-100 MHz) or whose
+    // read costs more than a tick cannot tell apart latencies closer than
+    // this; percentiles under ~10x it are marked below resolution.
+    double resolution_ns = 0;
 
     double to_ns(std::uint64_t ticks) const noexcept {
         return static_cast<double>(ticks) / ticks_per_ns;

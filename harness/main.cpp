@@ -58,7 +58,7 @@ int cmd_run(const Registry& reg, const std::vector<std::string>& args,
         "Runs the cartesian product of the chosen scenarios, primitives and parameter values.\n"
         "Value lists: 1,2,4 | 1..16 | 1..16:x2 | 0..1000:+250; ns parameters take units (2us).\n"
         "options");
-    std::string threads, duration, warmup, timeout;
+    std::string threads, duration, warmup, timeout, sample_every = "auto", latency_window;
     std::vector<std::string> sets, prims;
     RunOptions o;
     desc.add_options()("help,h", "this help")("threads,t", po::value(&threads),
@@ -70,13 +70,21 @@ int cmd_run(const Registry& reg, const std::vector<std::string>& args,
         "duration,d", po::value(&duration), "measured window per repetition, e.g. 250ms")(
         "warmup,w", po::value(&warmup), "warm-up before each window, e.g. 20ms")(
         "repetitions,r", po::value(&o.repetitions), "repetitions per case (preset default: 5)")(
-        "pin", po::value(&o.pin)->default_value("none"), "none|compact|scatter|CPU list")(
+        "pin", po::value(&o.pin)->default_value("compact"),
+        "none|compact|scatter|CPU list (default compact: measured threads are always pinned)")(
         "output,o", po::value(&o.output), "result file (default results/local/<host>-<UTC>.json)")(
         "preset", po::value(&o.preset)->default_value("default"), "quick|default|full")(
         "isolate", po::value<std::string>()->default_value("process"),
         "process (each case in a child under a watchdog) | none")(
-        "sample-every", po::value(&o.sample_every)->default_value(1),
-        "time 1 in N operations for latency")(
+        "sample-every", po::value(&sample_every)->default_value("auto"),
+        "latency phase: time a random 1 in N operations; auto: N per thread so timing costs "
+        "<= 1 %")(
+        "latency-window", po::value(&latency_window),
+        "the sampled latency phase after each window (default: half the window; 0: none)")(
+        "order", po::value(&o.order)->default_value("interleaved"),
+        "interleaved (repetitions round-robin over shuffled cases) | sequential")(
+        "seed", po::value(&o.seed),
+        "shuffle seed for --order interleaved (default: random, recorded)")(
         "case-timeout", po::value(&timeout),
         "watchdog limit per case (default: 3x expected + 10s)")(
         "cv-threshold", po::value(&o.cv_threshold)->default_value(0.10),
@@ -117,7 +125,18 @@ int cmd_run(const Registry& reg, const std::vector<std::string>& args,
     if (iso != "process" && iso != "none")
         throw UsageError("--isolate: '" + iso + "' is not allowed (allowed: process, none)");
     o.isolate = iso == "process";
-    if (o.sample_every < 1) throw UsageError("--sample-every: must be at least 1");
+    if (sample_every != "auto") {
+        char* end = nullptr;
+        const unsigned long n = std::strtoul(sample_every.c_str(), &end, 10);
+        if (sample_every.empty() || *end != '\0' || sample_every[0] == '-' || n < 1 ||
+            n > 1'000'000)
+            throw UsageError("--sample-every: '" + sample_every +
+                             "' is not allowed (allowed: auto, or 1..1000000)");
+        o.sample_every = static_cast<std::uint32_t>(n);
+    }
+    if (!latency_window.empty())
+        o.latency_ns =
+            latency_window == "0" ? 0 : parse_duration_ns(latency_window, "--latency-window");
     if (!(o.cv_threshold > 0)) throw UsageError("--cv-threshold: must be above 0 (e.g. 0.1)");
     o.quiet = vm.count("quiet") > 0;
     o.command_line = full_command_line;

@@ -28,8 +28,9 @@ struct CaseConfig {
     ParamPoint params;  // every parameter of the scenario, threads included
     int threads = 1;
     std::int64_t warmup_ns = 0, duration_ns = 0;
-    std::vector<int> thread_cpus;  // CPU per thread; empty = unpinned
-    std::uint32_t sample_every = 1;
+    std::vector<int> thread_cpus;    // CPU per thread; empty = unpinned
+    std::int64_t latency_ns = 0;     // the latency phase after the window (0: none)
+    std::uint32_t sample_every = 0;  // latency sampling, 1 in N; 0: chosen per thread
     int repetition = 0;
     const BusyWork* busy = nullptr;
     const cycle_clock::Calibration* clock = nullptr;
@@ -57,6 +58,15 @@ struct ScenarioInfo {
     const ParamSpec* param(const std::string& n) const;
 };
 
+// A control case that measures the harness alone (e.g. locks.contention with
+// the `none` lock, one thread, no delays). Every run measures each one beside
+// an empty loop and records the ratio (context.fidelity).
+struct FidelityProbe {
+    std::string scenario, primitive;
+    std::map<std::string, std::string> values;  // parameter -> value (one point)
+    std::string what;                           // one line: what the ratio says
+};
+
 struct SuiteInfo {
     std::string name, doc;
     std::vector<std::string> scenarios;
@@ -69,6 +79,8 @@ class Registry {
     // Registers the primitive once (its info must agree across scenarios).
     const PrimitiveInfo& add_primitive(const PrimitiveInfo& p);
     void bind(const std::string& scenario, const std::string& primitive, CaseRunner run);
+    void add_fidelity_probe(FidelityProbe p) { probes_.push_back(std::move(p)); }
+    const std::vector<FidelityProbe>& fidelity_probes() const { return probes_; }
 
     const std::vector<SuiteInfo>& suites() const { return suites_; }
     const std::deque<ScenarioInfo>& scenarios() const { return scenarios_; }
@@ -81,6 +93,7 @@ class Registry {
     std::vector<SuiteInfo> suites_;
     std::deque<ScenarioInfo> scenarios_;  // deque: CaseConfig keeps pointers
     std::deque<PrimitiveInfo> primitives_;
+    std::vector<FidelityProbe> probes_;
 };
 
 // Every suite of the build, in a fixed order. With `with_test_primitives`,

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <cerrno>
 #include <cstring>
@@ -58,6 +59,14 @@ ResultDocument::ResultDocument(nlohmann::json context, double cv_threshold)
     doc_["context"] = std::move(context);
     doc_["cases"] = nlohmann::json::array();
     doc_["benchmarks"] = nlohmann::json::array();
+}
+
+void ResultDocument::order_by_plan() {
+    auto by_index = [](const nlohmann::json& a, const nlohmann::json& b) {
+        return a.value("family_index", 0) < b.value("family_index", 0);
+    };
+    std::stable_sort(doc_["cases"].begin(), doc_["cases"].end(), by_index);
+    std::stable_sort(doc_["benchmarks"].begin(), doc_["benchmarks"].end(), by_index);
 }
 
 CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repetitions,
@@ -175,9 +184,13 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         std::vector<double> jain, p99;
         for (const auto& r : rows) {
             if (auto v = number(r["metrics"]["jain_index"])) jain.push_back(*v);
-            if (r.contains("primary_latency"))
-                if (auto v = number(r["latency"][r["primary_latency"].get<std::string>()]["p99"]))
-                    p99.push_back(*v);
+            if (r.contains("primary_latency")) {
+                const auto& lat = r["latency"][r["primary_latency"].get<std::string>()];
+                if (auto v = number(lat["p99"])) p99.push_back(*v);
+                if (lat.contains("below_resolution"))
+                    for (const auto& k : lat["below_resolution"])
+                        summary.p99_below_resolution |= k == "p99";
+            }
         }
         if (!jain.empty()) summary.median_jain = summarize(jain).median;
         if (!p99.empty()) summary.median_p99_ns = summarize(p99).median;
@@ -185,6 +198,7 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
 
     doc_["cases"].push_back({
         {"name", c.name},
+        {"family_index", index},
         {"scenario", c.scenario->name},
         {"primitive", c.primitive->name},
         {"params", params},

@@ -19,6 +19,7 @@ struct CaseSummary {
     bool good() const { return status == "ok" || expected; }
     std::optional<double> median_items_per_second, median_jain, median_p99_ns;
     std::optional<double> throughput_cv;
+    bool p99_below_resolution = false;  // under kResolutionFactor x the timer's step
     bool unstable = false;
 };
 
@@ -30,6 +31,9 @@ class ResultDocument {
     CaseSummary add_case(const PlannedCase& c, int index, int repetitions, CaseOutcome outcome,
                          double wall_seconds);
     nlohmann::json& context() { return doc_["context"]; }
+    // Puts cases and rows in plan order (family_index), whatever order the
+    // repetitions ran in.
+    void order_by_plan();
     const nlohmann::json& json() const { return doc_; }
 
     // Temporary file in the same directory, then rename(2): readers never see

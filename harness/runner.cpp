@@ -3,15 +3,20 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <numeric>
+#include <random>
 
 #include "harness/busy_work.hpp"
 #include "harness/case_plan.hpp"
 #include "harness/console.hpp"
 #include "harness/cycle_clock.hpp"
+#include "harness/empty_loop.hpp"
 #include "harness/environment.hpp"
 #include "harness/isolation.hpp"
 #include "harness/result_document.hpp"
@@ -107,6 +112,49 @@ std::string default_output_path() {
     return "results/local/" + host_name() + "-" + utc_timestamp(true) + ".json";
 }
 
+// The harness's own cost, measured at the start of every run: each suite's
+// control case (e.g. locks.contention with the `none` lock at one thread and
+// no delays: the harness's loop and nothing else) beside an empty loop of
+// the same kind Google Benchmark's loop/empty times.
+nlohmann::json measure_fidelity(const Registry& r, const RunOptions& opts,
+                                const cycle_clock::Calibration& clock, const BusyWork& busy) {
+    nlohmann::json out = nlohmann::json::object();
+    const double empty_ns = empty_loop_ns();
+    out["empty_loop_ns"] = finite_or_null(empty_ns);
+    nlohmann::json probes = nlohmann::json::array();
+    for (const auto& probe : r.fidelity_probes()) {
+        PlanRequest req{{probe.scenario}, {probe.primitive}, probe.values, {}};
+        const std::vector<PlannedCase> planned = plan_cases(r, req);
+        if (planned.size() != 1) continue;
+        const PlannedCase& pc = planned.front();
+        CaseConfig cfg;
+        cfg.scenario = pc.scenario->name;
+        cfg.primitive = pc.primitive;
+        cfg.params = pc.params;
+        cfg.threads = pc.threads;
+        cfg.warmup_ns = 10'000'000;
+        cfg.duration_ns = 50'000'000;
+        cfg.thread_cpus = plan_pinning(opts.pin == "none" ? "compact" : opts.pin, pc.threads);
+        cfg.busy = &busy;
+        cfg.clock = &clock;
+        std::vector<double> ns;
+        for (int rep = 0; rep < 3; ++rep) {
+            cfg.repetition = rep;
+            const Sample s = pc.scenario->runners.at(pc.primitive->name)(cfg);
+            if (const auto ops = s.total_ops())
+                ns.push_back(s.window_ns / static_cast<double>(ops));
+        }
+        std::sort(ns.begin(), ns.end());
+        const double median = ns.empty() ? NAN : ns[ns.size() / 2];
+        probes.push_back({{"case", pc.name},
+                          {"ns_per_op", finite_or_null(median)},
+                          {"over_empty_loop", finite_or_null(median / empty_ns)},
+                          {"what", probe.what}});
+    }
+    out["controls"] = probes;
+    return out;
+}
+
 nlohmann::json delay_calibration(const BusyWork& busy) {
     nlohmann::json points = nlohmann::json::array();
     for (double ns : {50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0})
@@ -123,16 +171,63 @@ const std::vector<std::string>& preset_names() {
     return names;
 }
 
+namespace {
+
+// One repetition of each case per step; the steps in the order the run takes.
+struct Step {
+    std::size_t case_index;
+    int repetition;
+};
+
+// Interleaved: round r runs repetition r of every case, the cases shuffled
+// anew each round with a recorded seed, so slow drift of a shared machine
+// spreads over every case instead of reading as a difference between the
+// primitives that happen to run early and late. Sequential: all repetitions
+// of a case back to back, cases in plan order.
+std::vector<Step> plan_steps(std::size_t cases, int repetitions, const std::string& order,
+                             std::uint64_t seed) {
+    std::vector<Step> steps;
+    if (order == "sequential") {
+        for (std::size_t c = 0; c < cases; ++c)
+            for (int rep = 0; rep < repetitions; ++rep) steps.push_back({c, rep});
+        return steps;
+    }
+    std::mt19937_64 rng(seed);
+    std::vector<std::size_t> perm(cases);
+    for (int rep = 0; rep < repetitions; ++rep) {
+        std::iota(perm.begin(), perm.end(), std::size_t{0});
+        std::shuffle(perm.begin(), perm.end(), rng);
+        for (std::size_t c : perm) steps.push_back({c, rep});
+    }
+    return steps;
+}
+
+// What has been measured of one case so far.
+struct CaseProgress {
+    CaseOutcome outcome;
+    double wall_s = 0;
+    int done = 0;        // repetitions attempted
+    bool ended = false;  // no further repetition runs (a timeout, crash or abandoned threads)
+    bool written = false;
+};
+
+}  // namespace
+
 int run_command(const Registry& r, RunOptions opts) {
     // Everything the user typed is checked before the first case runs.
     const Preset p = preset(opts.preset);
     if (opts.duration_ns < 0) opts.duration_ns = p.duration_ns;
     if (opts.warmup_ns < 0) opts.warmup_ns = p.warmup_ns;
     if (opts.repetitions < 0) opts.repetitions = p.repetitions;
+    if (opts.latency_ns < 0) opts.latency_ns = opts.duration_ns / 2;
     if (opts.duration_ns <= 0) throw UsageError("--duration: must be above 0 (e.g. 250ms)");
     if (opts.repetitions < 1 || opts.repetitions > 1000)
         throw UsageError("--repetitions: " + std::to_string(opts.repetitions) +
                          " is out of range (allowed: 1..1000)");
+    if (opts.order != "interleaved" && opts.order != "sequential")
+        throw UsageError("--order: '" + opts.order +
+                         "' is not allowed (allowed: interleaved, sequential)");
+    if (opts.seed == 0) opts.seed = std::random_device{}() | 1;
     PlanRequest req{opts.targets, opts.primitives, opts.values, p.scenario_values};
     req.default_threads = p.threads;
     const std::vector<PlannedCase> cases = plan_cases(r, req);
@@ -153,16 +248,36 @@ int run_command(const Registry& r, RunOptions opts) {
     ctx["timer"] = {{"source", cycle_clock::source()},
                     {"ticks_per_ns", clock.ticks_per_ns},
                     {"overhead_ns_min", clock.overhead_ns_min},
-                    {"overhead_ns_median", clock.overhead_ns_median}};
+                    {"overhead_ns_median", clock.overhead_ns_median},
+                    {"resolution_ns", clock.resolution_ns},
+                    {"below_resolution_factor", kResolutionFactor}};
     ctx["delay_calibration"] = delay_calibration(busy);
     ctx["options"] = {{"duration_ns", opts.duration_ns},
                       {"warmup_ns", opts.warmup_ns},
+                      {"latency_window_ns", opts.latency_ns},
                       {"repetitions", opts.repetitions},
                       {"pin", opts.pin},
                       {"isolate", opts.isolate ? "process" : "none"},
                       {"preset", opts.preset},
-                      {"sample_every", opts.sample_every},
+                      {"sample_every", opts.sample_every ? nlohmann::json(opts.sample_every)
+                                                         : nlohmann::json("auto")},
+                      {"order", opts.order},
+                      {"seed", opts.seed},
                       {"cv_threshold", opts.cv_threshold}};
+    // Everything that must match for two runs' figures to be compared
+    // (scripts/compare.py refuses otherwise, naming the field).
+    ctx["measurement"] = {{"protocol_version", kProtocolVersion},
+                          {"sample_every", ctx["options"]["sample_every"]},
+                          {"latency_window_ns", opts.latency_ns},
+                          {"duration_ns", opts.duration_ns},
+                          {"warmup_ns", opts.warmup_ns},
+                          {"pin", opts.pin},
+                          {"order", opts.order},
+                          {"seed", opts.seed},
+                          {"build_type", ctx.value("build_type", "")},
+                          {"cxx_flags", ctx.value("cxx_flags", "")},
+                          {"sanitizer", ctx.contains("sanitizer") ? ctx["sanitizer"] : nullptr},
+                          {"delay_iterations_per_ns", busy.iterations_per_ns()}};
     ctx["command_line"] = opts.command_line;
     ctx["complete"] = false;
     ctx["warnings"] = environment_warnings(max_threads);
@@ -172,6 +287,8 @@ int run_command(const Registry& r, RunOptions opts) {
     if (!opts.quiet)
         for (const auto& w : ctx["warnings"])
             std::fprintf(stderr, "warning: %s\n", w.get<std::string>().c_str());
+    ctx["fidelity"] = measure_fidelity(r, opts, clock, busy);
+    if (!opts.quiet) print_fidelity(ctx["fidelity"], clock);
     ResultDocument doc(std::move(ctx), opts.cv_threshold);
     doc.write_atomically(opts.output);
 
@@ -185,13 +302,37 @@ int run_command(const Registry& r, RunOptions opts) {
     sigaction(SIGTERM, &sa, &old_term);
 
     const auto run_start = std::chrono::steady_clock::now();
-    const double per_case_s = opts.repetitions * (opts.duration_ns + opts.warmup_ns) * 1e-9 + 0.05;
-    Progress progress(cases.size(), tty);
+    const double per_rep_s = (opts.duration_ns + opts.warmup_ns + opts.latency_ns) * 1e-9 + 0.05;
+    const std::vector<Step> steps =
+        plan_steps(cases.size(), opts.repetitions, opts.order, opts.seed);
+    std::vector<CaseProgress> progress_of(cases.size());
+    Progress progress(steps.size(), tty);
     std::vector<SummaryRow> rows;
     bool any_bad = false;
-    for (std::size_t i = 0; i < cases.size() && g_interrupted == 0; ++i) {
-        const PlannedCase& pc = cases[i];
-        progress.start_case(i, pc.name, per_case_s);
+    const int cpus = Topology::get().allowed_cpus();
+
+    auto write_case = [&](std::size_t i) {
+        CaseProgress& cp = progress_of[i];
+        if (cp.written || cp.done == 0) return;
+        cp.written = true;
+        CaseSummary s = doc.add_case(cases[i], static_cast<int>(i), opts.repetitions,
+                                     std::move(cp.outcome), cp.wall_s);
+        any_bad |= !s.good();
+        rows.push_back({cases[i].name, s.status, s});
+        if (!s.good()) {
+            progress.clear();
+            std::fprintf(stderr, "%s: %s: %s\n", s.status.c_str(), cases[i].name.c_str(),
+                         s.detail.c_str());
+        }
+    };
+
+    std::size_t step_index = 0;
+    for (; step_index < steps.size() && g_interrupted == 0; ++step_index) {
+        const Step& step = steps[step_index];
+        const PlannedCase& pc = cases[step.case_index];
+        CaseProgress& cp = progress_of[step.case_index];
+        if (cp.ended) continue;
+        progress.start_case(step_index, pc.name, per_rep_s);
         CaseConfig cfg;
         cfg.scenario = pc.scenario->name;
         cfg.primitive = pc.primitive;
@@ -199,41 +340,44 @@ int run_command(const Registry& r, RunOptions opts) {
         cfg.threads = pc.threads;
         cfg.warmup_ns = opts.warmup_ns;
         cfg.duration_ns = opts.duration_ns;
+        cfg.latency_ns = opts.latency_ns;
         cfg.thread_cpus = plan_pinning(opts.pin, pc.threads);
         cfg.sample_every = opts.sample_every;
+        cfg.repetition = step.repetition;
         cfg.busy = &busy;
         cfg.clock = &clock;
         const CaseRunner& runner = pc.scenario->runners.at(pc.primitive->name);
-        const int cpus = Topology::get().allowed_cpus();
         CaseWork work = [&](const std::function<void(const nlohmann::json&)>& emit) {
-            for (int rep = 0; rep < opts.repetitions; ++rep) {
-                cfg.repetition = rep;
-                const nlohmann::json sample = sample_to_json(runner(cfg), clock.ticks_per_ns, cpus);
-                emit(sample);
-                // Deadlocked or stalled threads are still blocked inside
-                // this process: no further repetition can be trusted, and
-                // the child's exit is what ends them.
-                if (sample.value("threads_abandoned", false)) break;
-            }
+            emit(sample_to_json(runner(cfg), clock, cpus));
         };
         const auto t0 = std::chrono::steady_clock::now();
         const auto timeout = std::chrono::milliseconds(
             opts.case_timeout_ns > 0 ? opts.case_timeout_ns / 1'000'000
-                                     : static_cast<std::int64_t>(per_case_s * 3000) + 10'000);
+                                     : static_cast<std::int64_t>(per_rep_s * 3000) + 10'000);
         CaseOutcome outcome = opts.isolate
                                   ? run_in_child(work, timeout, [] { return g_interrupted >= 2; })
                                   : run_in_process(work);
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         progress.finish_case(wall);
-        CaseSummary s =
-            doc.add_case(pc, static_cast<int>(i), opts.repetitions, std::move(outcome), wall);
-        any_bad |= !s.good();
-        rows.push_back({pc.name, s.status, s});
-        if (!s.good()) {
-            progress.clear();
-            std::fprintf(stderr, "%s: %s: %s\n", s.status.c_str(), pc.name.c_str(),
-                         s.detail.c_str());
+        cp.wall_s += wall;
+        ++cp.done;
+        for (auto& sample : outcome.samples) {
+            sample["run_step"] = step_index;  // where in the run it was measured (interleaving)
+            // Deadlocked or stalled threads stay blocked in the process
+            // that ran them: no further repetition of this case is trusted.
+            if (sample.value("threads_abandoned", false)) cp.ended = true;
+            cp.outcome.samples.push_back(std::move(sample));
+        }
+        if (outcome.status != "ok") {
+            cp.outcome.status = outcome.status;
+            cp.outcome.detail = outcome.detail;
+            cp.outcome.signal = outcome.signal;
+            cp.ended = true;
+        }
+        if (cp.ended || cp.done == opts.repetitions) {
+            cp.ended = true;
+            write_case(step.case_index);
         }
         doc.context()["wall_seconds"] =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
@@ -243,14 +387,19 @@ int run_command(const Registry& r, RunOptions opts) {
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGTERM, &old_term, nullptr);
 
-    // An interrupt that arrived after the last case stopped nothing.
-    const bool interrupted = rows.size() < cases.size();
+    // An interrupt that arrived after the last step stopped nothing; one that
+    // stopped the run keeps every repetition already measured.
+    const bool interrupted = step_index < steps.size();
+    for (std::size_t i = 0; i < cases.size(); ++i) write_case(i);
+    doc.order_by_plan();
     doc.context()["complete"] = !interrupted;
     doc.write_atomically(opts.output);
     if (!opts.quiet) print_summary(rows, opts.output);
     if (interrupted) {
-        std::fprintf(stderr, "interrupted: %zu of %zu cases written to %s (complete: false)\n",
-                     rows.size(), cases.size(), opts.output.c_str());
+        std::fprintf(stderr,
+                     "interrupted: %zu of %zu repetitions of %zu cases written to %s "
+                     "(complete: false)\n",
+                     step_index, steps.size(), cases.size(), opts.output.c_str());
         return 130;
     }
     return any_bad ? 1 : 0;

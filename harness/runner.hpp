@@ -9,6 +9,11 @@
 
 namespace contend {
 
+// Version of the measurement protocol (thread_team.hpp): results of
+// different versions are not comparable. 2: untimed windows, sampled latency
+// phase, counts snapshotted at the window's edges.
+inline constexpr int kProtocolVersion = 2;
+
 struct RunOptions {
     std::vector<std::string> targets;
     std::vector<std::string> primitives;
@@ -16,10 +21,13 @@ struct RunOptions {
     std::string preset = "default";
     std::int64_t duration_ns = -1, warmup_ns = -1;  // -1: from the preset
     int repetitions = -1;
-    std::string pin = "none";
-    std::string output;  // empty: results/local/<host>-<UTC time>.json
+    std::string pin = "compact";  // always pinned by default, like lockhammer and libslock
+    std::string output;           // empty: results/local/<host>-<UTC time>.json
     bool isolate = true;
-    std::uint32_t sample_every = 1;
+    std::uint32_t sample_every = 0;     // 0: chosen per thread (timing costs <= 1 %)
+    std::int64_t latency_ns = -1;       // -1: half the window
+    std::string order = "interleaved";  // or "sequential"
+    std::uint64_t seed = 0;             // shuffle seed; 0: drawn at random (and recorded)
     std::int64_t case_timeout_ns = -1;  // -1: derived from the case's expected time
     double cv_threshold = 0.10;
     bool quiet = false;

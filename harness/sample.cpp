@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "harness/stats.hpp"
 
@@ -14,6 +15,11 @@ std::uint64_t Sample::total_ops() const {
     return sum;
 }
 
+void Sample::fail(const std::string& what) {
+    valid = false;
+    detail += (detail.empty() ? "" : "; ") + what;
+}
+
 nlohmann::json finite_or_null(double v) {
     return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
@@ -24,26 +30,45 @@ nlohmann::json opt(const std::optional<double>& v) {
     return v ? finite_or_null(*v) : nlohmann::json(nullptr);
 }
 
-nlohmann::json latency_to_json(const LatencyHistogram& h, double ticks_per_ns,
+nlohmann::json latency_to_json(const LatencyHistogram& h, const cycle_clock::Calibration& clock,
                                std::uint32_t every) {
-    auto ns = [&](std::uint64_t ticks) { return finite_or_null(ticks / ticks_per_ns); };
-    nlohmann::json j{{"unit", "ns"}, {"count", h.count()}, {"sample_every", every}};
+    const double tpn = clock.ticks_per_ns;
+    nlohmann::json j{{"unit", "ns"},
+                     {"count", h.count()},
+                     {"sample_every", every ? nlohmann::json(every) : nlohmann::json(nullptr)},
+                     {"timer_overhead_ns", finite_or_null(clock.overhead_ns_median)},
+                     {"resolution_ns", finite_or_null(clock.resolution_ns)}};
+    nlohmann::json below = nlohmann::json::array();
+    const std::pair<const char*, double> points[] = {
+        {"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}};
     if (h.count() == 0) {
         for (const char* k : {"mean", "p50", "p90", "p99", "p999", "max"}) j[k] = nullptr;
-        return j;
+    } else {
+        j["mean"] = finite_or_null(h.mean() / tpn);
+        for (const auto& [key, p] : points) {
+            const double ns = static_cast<double>(h.percentile(p)) / tpn;
+            j[key] = finite_or_null(ns);
+            if (ns < kResolutionFactor * clock.resolution_ns) below.push_back(key);
+        }
+        j["max"] = finite_or_null(static_cast<double>(h.max()) / tpn);
     }
-    j["mean"] = finite_or_null(h.mean() / ticks_per_ns);
-    j["p50"] = ns(h.percentile(50));
-    j["p90"] = ns(h.percentile(90));
-    j["p99"] = ns(h.percentile(99));
-    j["p999"] = ns(h.percentile(99.9));
-    j["max"] = ns(h.max());
+    j["below_resolution"] = below;
     return j;
+}
+
+// The N the latency phase used: the median over the threads that reached it.
+std::uint32_t harness_sample_every(const Sample& s) {
+    std::vector<std::uint32_t> n;
+    for (const auto& t : s.threads)
+        if (t.sample_every) n.push_back(t.sample_every);
+    if (n.empty()) return 0;
+    std::nth_element(n.begin(), n.begin() + n.size() / 2, n.end());
+    return n[n.size() / 2];
 }
 
 }  // namespace
 
-nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
+nlohmann::json sample_to_json(const Sample& s, const cycle_clock::Calibration& clock, int cpus) {
     const std::uint64_t ops = s.total_ops();
     const double n = static_cast<double>(s.threads.size());
     double cpu_ns = 0, vcs = 0, ivcs = 0;
@@ -62,11 +87,21 @@ nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
                            {"voluntary_cs", t.voluntary_cs},
                            {"involuntary_cs", t.involuntary_cs}};
         if (!t.role.empty()) row["role"] = t.role;
+        if (t.sample_every) row["sample_every"] = t.sample_every;
         if (!s.thread_cpus.empty()) row["pinned"] = !t.pin_failed;
         row.update(t.extra);
         per_thread.push_back(std::move(row));
     }
-    const Fairness f = fairness(per_thread_ops);
+    Fairness f = fairness(per_thread_ops);
+    const double fair_share =
+        per_thread_ops.empty() ? 0 : static_cast<double>(ops) / per_thread_ops.size();
+    nlohmann::json fairness_note = nullptr;
+    if (!per_thread_ops.empty() && fair_share < kFairnessMinFairShare) {
+        f = Fairness{};
+        fairness_note = "too few operations per thread for fairness (fair share " +
+                        std::to_string(static_cast<long long>(fair_share)) + " < " +
+                        std::to_string(static_cast<int>(kFairnessMinFairShare)) + ")";
+    }
     const double d_ops = static_cast<double>(ops);
     const double wall_per_op = ops ? s.window_ns * n / d_ops : NAN;
     const double cpu_per_op = ops ? cpu_ns / d_ops : NAN;
@@ -81,16 +116,32 @@ nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
         {"jain_index", opt(f.jain)},
         {"min_max_ratio", opt(f.min_max_ratio)},
         {"per_thread_cv", opt(f.cv)},
-        {"starved_threads", f.starved},
+        {"starved_threads", fairness_note.is_null() ? nlohmann::json(f.starved) : nullptr},
+        {"fairness_null_reason", fairness_note},
         {"voluntary_cs_per_op", finite_or_null(ops ? vcs / d_ops : NAN)},
         {"involuntary_cs_per_op", finite_or_null(ops ? ivcs / d_ops : NAN)},
         {"start_skew_ns", finite_or_null(s.start_skew_ns)},
+        {"latency_window_ns", finite_or_null(s.latency_window_ns)},
     };
+    // Per-role fairness ("producer_jain_index"): one role can be fair while
+    // the other starves, which the counted role's index alone cannot show.
+    std::map<std::string, std::vector<double>> by_role;
+    for (const auto& t : s.threads)
+        if (!t.role.empty()) by_role[t.role].push_back(static_cast<double>(t.ops));
+    for (const auto& [role, x] : by_role) {
+        double sum = 0;
+        for (double v : x) sum += v;
+        const auto jain = fairness(x).jain;
+        metrics[role + "_jain_index"] = jain && sum / x.size() >= kFairnessMinFairShare
+                                            ? finite_or_null(*jain)
+                                            : nlohmann::json(nullptr);
+    }
     metrics.update(s.metrics);
 
+    const std::uint32_t every = harness_sample_every(s);
     nlohmann::json latency = nlohmann::json::object();
     for (const auto& [name, h] : s.latencies)
-        latency[name] = latency_to_json(h, ticks_per_ns, s.sample_every);
+        latency[name] = latency_to_json(h, clock, s.sample_every ? s.sample_every : every);
 
     nlohmann::json cpus_json = nlohmann::json::array();
     for (int c : s.thread_cpus) cpus_json.push_back(c);
@@ -113,6 +164,8 @@ nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus) {
         {"latency", std::move(latency)},
         {"delays", s.delays},
         {"thread_cpus", s.thread_cpus.empty() ? nlohmann::json(nullptr) : cpus_json},
+        {"coordinator_cpu",
+         s.coordinator_cpu >= 0 ? nlohmann::json(s.coordinator_cpu) : nlohmann::json(nullptr)},
         {"validation",
          {{"ok", s.valid},
           {"checks", s.checks},

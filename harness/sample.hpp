@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/cycle_clock.hpp"
 #include "harness/latency_histogram.hpp"
 
 namespace contend {
@@ -25,20 +26,25 @@ struct ThreadSample {
     // while every thread's time counts in the cost per operation.
     std::string role;
     bool counted = true;
-    bool pin_failed = false;                          // pinning was asked for and the OS refused
+    bool pin_failed = false;         // pinning was asked for and the OS refused
+    std::uint32_t sample_every = 0;  // 1 in N timed in the latency phase (0: not the harness's)
     nlohmann::json extra = nlohmann::json::object();  // scenario's per-thread figures
 };
 
 struct Sample {
-    double window_ns = 0;      // measured window, wall clock
-    double start_skew_ns = 0;  // spread of the threads' observed window starts
+    double window_ns = 0;          // measured window, wall clock
+    double start_skew_ns = 0;      // spread of the threads' observed window starts
+    double latency_window_ns = 0;  // the separate latency phase (0: latency timed otherwise)
     std::vector<ThreadSample> threads;
     // Named latency histograms in cycle-clock ticks, the primary one first.
     std::vector<std::pair<std::string, LatencyHistogram>> latencies;
-    std::uint32_t sample_every = 1;                     // 1 in N operations timed
+    // 1 in N operations timed; 0: the harness's latency phase chose N per
+    // thread (ThreadSample::sample_every).
+    std::uint32_t sample_every = 0;
     nlohmann::json metrics = nlohmann::json::object();  // scenario-specific figures
     nlohmann::json delays = nlohmann::json::object();   // requested vs achieved busy work
     std::vector<int> thread_cpus;                       // pinning plan; empty = unpinned
+    int coordinator_cpu = -1;  // where the coordinating thread was kept (-1: not moved)
     nlohmann::json row_extra =
         nlohmann::json::object();  // merged into the row (e.g. relax_applied)
     // Validation: a sample that broke a promise of its primitive.
@@ -56,12 +62,25 @@ struct Sample {
     bool threads_abandoned = false;
 
     std::uint64_t total_ops() const;
+    // Marks the sample invalid and adds `what` to the one-line detail; the
+    // one way every scenario reports a broken promise.
+    void fail(const std::string& what);
 };
 
 // Turns a sample into the measured part of a result row (everything but the
 // case identity): iterations, real_time, cpu_time, items_per_second, metrics,
 // per_thread, latency (converted to ns), delays, validation.
-nlohmann::json sample_to_json(const Sample& s, double ticks_per_ns, int cpus);
+// Latencies carry the timer's overhead and resolution beside them, and every
+// percentile under kResolutionFactor x the resolution is named in
+// `below_resolution`.
+nlohmann::json sample_to_json(const Sample& s, const cycle_clock::Calibration& clock, int cpus);
+
+inline constexpr double kResolutionFactor = 10;
+// Fairness figures need this many operations in the fair share (Σx / n): one
+// operation more or less then moves a thread's share by at most 1 %, while
+// with a handful per thread (a collapsed, oversubscribed case) the index
+// measures the scheduler's quantum, not the primitive.
+inline constexpr double kFairnessMinFairShare = 100;
 
 // JSON numbers must be finite: a figure that does not exist is null.
 nlohmann::json finite_or_null(double v);

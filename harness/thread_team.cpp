@@ -5,8 +5,9 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cmath>
 
-#include "harness/cycle_clock.hpp"
+#include "harness/registry.hpp"
 #include "harness/topology.hpp"
 
 namespace contend {
@@ -43,6 +44,20 @@ void wait_until(Pred done) {
 
 }  // namespace
 
+TeamConfig team_config(const CaseConfig& c) {
+    TeamConfig t{c.threads, c.warmup_ns, c.duration_ns, c.thread_cpus, c.clock->ticks_per_ns};
+    t.latency_ns = c.latency_ns;
+    t.sample_every = c.sample_every;
+    t.timer_overhead_ns = c.clock->overhead_ns_median;
+    return t;
+}
+
+std::uint32_t choose_sample_every(double ns_per_op, double overhead_ns, std::uint32_t reads) {
+    if (!(ns_per_op > 0) || !(overhead_ns > 0)) return 1;
+    const double n = std::ceil(reads * overhead_ns / (kTimingBudget * ns_per_op));
+    return static_cast<std::uint32_t>(std::clamp(n, 1.0, 1e6));
+}
+
 void ThreadContext::wait_start() {
     arrived_.fetch_add(1, std::memory_order_acq_rel);
     wait_until([&] { return phase_.load(std::memory_order_acquire) != Phase::Waiting; });
@@ -50,63 +65,127 @@ void ThreadContext::wait_start() {
 
 void ThreadContext::begin_window() {
     wait_until([&] { return phase_.load(std::memory_order_acquire) != Phase::Warmup; });
-    window_.start_ticks = cycle_clock::now();
-    window_.cpu_ns_start = thread_cpu_ns();
-    thread_switches(window_.vcs_start, window_.ivcs_start);
+    in_window_ = true;
+    slot_.start_ticks = cycle_clock::now();
+    slot_.cpu_ns_start = thread_cpu_ns();
+    thread_switches(slot_.vcs_start, slot_.ivcs_start);
 }
 
 void ThreadContext::end_window(std::uint64_t ops) {
-    window_.cpu_ns_end = thread_cpu_ns();
-    thread_switches(window_.vcs_end, window_.ivcs_end);
-    window_.ops = ops;
-    window_.cpu = sched_getcpu();
+    end_window_counted(0);
+    slot_.self_counted = true;
+    slot_.self_counted_ops = ops;
+}
+
+void ThreadContext::end_window_counted(std::uint64_t n) {
+    window_end_ticks_ = cycle_clock::now();
+    window_last_ = n;
+    in_window_ = false;
+    slot_.cpu_ns_end = thread_cpu_ns();
+    thread_switches(slot_.vcs_end, slot_.ivcs_end);
+    slot_.cpu = sched_getcpu();
+}
+
+std::uint64_t ThreadContext::batch_size(std::uint64_t warmup_ops) const {
+    if (warmup_ops == 0 || cfg_.warmup_ns <= 0) return 1;
+    const double ns_per_op = static_cast<double>(cfg_.warmup_ns) / static_cast<double>(warmup_ops);
+    return static_cast<std::uint64_t>(
+        std::clamp(kBatchNs / ns_per_op, 1.0, static_cast<double>(kMaxBatch)));
+}
+
+std::uint32_t ThreadContext::sample_every(std::uint32_t reads_per_op) const {
+    if (cfg_.sample_every != 0) return cfg_.sample_every;
+    const std::uint64_t ops = window_last_ - window_first_;
+    if (ops == 0) return 1;  // no operation finished in the window: each one is slow
+    const double ns = static_cast<double>(window_end_ticks_ - slot_.start_ticks) /
+                      (cfg_.ticks_per_ns > 0 ? cfg_.ticks_per_ns : 1.0);
+    return choose_sample_every(ns / static_cast<double>(ops), cfg_.timer_overhead_ns, reads_per_op);
 }
 
 bool Team::pin(int cpu) {
     return pin_current_thread(cpu);
 }
 
+int Team::place_coordinator() {
+    if (cfg_.thread_cpus.empty()) return -1;
+    for (int cpu : Topology::get().compact) {
+        if (std::find(cfg_.thread_cpus.begin(), cfg_.thread_cpus.end(), cpu) !=
+            cfg_.thread_cpus.end())
+            continue;
+        if (sched_getaffinity(0, sizeof saved_affinity_, &saved_affinity_) != 0) return -1;
+        if (!pin_current_thread(cpu)) return -1;
+        moved_coordinator_ = true;
+        return cpu;
+    }
+    return -1;
+}
+
+void Team::restore_coordinator() {
+    if (moved_coordinator_) sched_setaffinity(0, sizeof saved_affinity_, &saved_affinity_);
+    moved_coordinator_ = false;
+}
+
+void Team::snapshot(bool at_start) {
+    for (auto& s : slots_) {
+        const std::uint64_t v = s.published.load(std::memory_order_relaxed);
+        (at_start ? s.snap_start : s.snap_end) = v;
+    }
+}
+
 void Team::coordinate() {
+    using Clock = std::chrono::steady_clock;
     wait_until([&] { return arrived_.load(std::memory_order_acquire) == cfg_.threads; });
     phase_.store(Phase::Warmup, std::memory_order_release);
     if (cfg_.warmup_ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(cfg_.warmup_ns));
-    window_start_ = std::chrono::steady_clock::now();
+    window_start_ = Clock::now();
+    snapshot(true);
     phase_.store(Phase::Measure, std::memory_order_release);
     const auto end = window_start_ + std::chrono::nanoseconds(cfg_.duration_ns);
     if (cfg_.tick) {
-        for (auto now = std::chrono::steady_clock::now(); now < end;
-             now = std::chrono::steady_clock::now()) {
-            cfg_.tick();
+        for (auto now = Clock::now(); now < end; now = Clock::now()) {
+            cfg_.tick(slots_);
             std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(
                 end - now, std::chrono::nanoseconds(cfg_.tick_ns)));
         }
     } else {
         std::this_thread::sleep_until(end);
     }
+    window_end_ = Clock::now();
+    snapshot(false);
+    if (cfg_.latency_ns > 0) {
+        phase_.store(Phase::Latency, std::memory_order_release);
+        std::this_thread::sleep_for(std::chrono::nanoseconds(cfg_.latency_ns));
+    }
     phase_.store(Phase::Stop, std::memory_order_release);
-    window_end_ = std::chrono::steady_clock::now();
     if (cfg_.after_stop) cfg_.after_stop();
 }
 
 Sample Team::collect() const {
     Sample s;
     s.window_ns = std::chrono::duration<double, std::nano>(window_end_ - window_start_).count();
+    s.latency_window_ns = static_cast<double>(cfg_.latency_ns);
     std::uint64_t first = UINT64_MAX, last = 0;
-    for (const auto& w : windows_) {
+    for (const auto& w : slots_) {
         ThreadSample t;
-        t.ops = w.ops;
+        t.ops = w.self_counted ? w.self_counted_ops : w.snap_end - w.snap_start;
         t.cpu_ns = w.cpu_ns_end - w.cpu_ns_start;
         t.voluntary_cs = w.vcs_end - w.vcs_start;
         t.involuntary_cs = w.ivcs_end - w.ivcs_start;
         t.cpu = w.cpu;
         t.pin_failed = !w.pinned_ok;
+        t.sample_every = w.sample_every;
         s.threads.push_back(t);
         first = std::min(first, w.start_ticks);
         last = std::max(last, w.start_ticks);
     }
     const double tpn = cfg_.ticks_per_ns > 0 ? cfg_.ticks_per_ns : 1;
-    s.start_skew_ns = windows_.empty() ? 0 : static_cast<double>(last - first) / tpn;
+    s.start_skew_ns = slots_.empty() ? 0 : static_cast<double>(last - first) / tpn;
     s.thread_cpus = cfg_.thread_cpus;
+    if (!cfg_.delays.empty()) {
+        std::vector<const ThreadDelays*> workers;
+        for (const auto& w : slots_) workers.push_back(&w.delays);
+        s.delays = report_delays(cfg_.delays, workers, tpn, cfg_.timer_overhead_ns);
+    }
     return s;
 }
 

@@ -1,80 +1,136 @@
 #pragma once
-// Runs one repetition's worker threads through the phases every contended
-// scenario shares: a spin start barrier, a warm-up, a measured window, and one
-// shared stop flag. Work per thread is counted, never fixed (fixed work hides
-// unfairness and lets early finishers inflate throughput).
+// The measurement protocol every contended scenario shares (DESIGN.md, "The
+// hot loop"), owned here once: a scenario supplies the operation, the harness
+// runs the loop, the phases and the accounting.
 //
-// A scenario's thread body is `ctx.run_phases(op)`, where op(measured) does
-// one operation and records figures only when `measured` is true.
-// The phase word is written three times per repetition and otherwise only
-// read, so it stays shared in every cache and polling it costs an L1 hit.
+//   spin barrier → warm-up → throughput window → latency phase → stop
+//
+// - Throughput window: operations run untimed. The operation's clock argument
+//   is `Untimed`, whose now() is a constant, so every timestamp the scenario
+//   writes compiles away: no counter read per operation. Each thread stores
+//   its running count into its own cache line after every batch of ~kBatchNs
+//   of work, and the coordinator snapshots every count at the window's two
+//   edges, so an operation finishing after the stop is not counted (the
+//   snapshot lags by under a batch at each edge: ~1e-5 of a 60 ms window).
+// - Latency phase: the same operation, a random 1 in N of them with a real
+//   clock (`Timed`). N is chosen per thread so that timing costs at most
+//   kTimingBudget of the operation, from the thread's own cost per operation
+//   in the window and the measured cost of a counter read (or fixed by
+//   --sample-every). Counts here are not throughput.
+// - The phase word is read once per batch (once per operation in the warm-up,
+//   whose rate sizes the batches); it is written four times per repetition,
+//   so polling it is an L1 hit.
+//
+// An operation is a callable `op(clk)`; it returns void (one operation done)
+// or a count of operations done (0: nothing, e.g. a failed try_pop); a signed
+// count below 0 leaves the loop for good (a consumer that got its poison
+// message, which must not block in the queue again).
+// An operation that can wait (a full queue, a blocking pop) must give up when
+// ctx.stopping(). ctx.in_window() says whether the batch it belongs to started
+// inside the throughput window, for scenario figures counted per window.
+#include <sched.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <new>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
+#include "harness/cycle_clock.hpp"
+#include "harness/delays.hpp"
 #include "harness/sample.hpp"
 
 namespace contend {
 
 inline constexpr std::size_t kCacheLine = 64;
+// Work between two reads of the phase word in the window: short enough that
+// the count the coordinator snapshots at each edge lags by a negligible
+// amount, long enough to amortise the check.
+inline constexpr double kBatchNs = 200;
+inline constexpr std::uint64_t kMaxBatch = 256;
+// Largest share of an operation's time that latency sampling may cost.
+inline constexpr double kTimingBudget = 0.01;
 
-enum class Phase : int { Waiting, Warmup, Measure, Stop };
+// 1 in N for scenarios that stamp items inside their own loop (a pipeline's
+// items, an IPC channel's messages) when --sample-every is auto: two counter
+// reads per 64 items cost under 1 % of any item above ~25 ns, and theirs
+// take hundreds.
+inline constexpr std::uint32_t kFixedSampleEvery = 64;
 
-// Per-thread bookkeeping of the window, on its own cache line.
-struct alignas(kCacheLine) ThreadWindow {
+enum class Phase : int { Waiting, Warmup, Measure, Latency, Stop };
+
+// The clock an untimed operation gets: every read is the constant 0.
+struct Untimed {
+    static constexpr bool timed = false;
+    std::uint64_t now() const noexcept { return 0; }
+};
+
+// A busy-work delay as an operation runs it (ThreadContext::delay): a sampled
+// operation also times it, into the worker's record of achieved durations.
+struct Delay {
+    std::uint64_t iterations;
+    LatencyHistogram* achieved;
+
+    template <class Clock>
+    void operator()(Clock clk) const {
+        if constexpr (Clock::timed) {
+            if (iterations == 0) [[likely]]
+                return;
+            const std::uint64_t t0 = clk.now();
+            spin_loop(iterations);
+            achieved->record(clk.now() - t0);
+        } else {
+            spin_iterations(iterations);
+        }
+    }
+};
+
+// The clock a sampled operation gets: the cycle counter, counting its reads
+// so the harness knows what timing one operation costs.
+struct Timed {
+    static constexpr bool timed = true;
+    std::uint32_t* reads;
+    std::uint64_t now() const noexcept {
+        ++*reads;
+        return cycle_clock::now();
+    }
+};
+
+// Per-thread bookkeeping on lines of its own (128 B: the adjacent-line
+// prefetcher pairs lines). `published` is written by its thread only.
+struct alignas(2 * kCacheLine) ThreadSlot {
+    std::atomic<std::uint64_t> published{0};     // operations completed so far, all phases
+    std::uint64_t snap_start = 0, snap_end = 0;  // coordinator's snapshots of `published`
     std::uint64_t start_ticks = 0;
     std::uint64_t cpu_ns_start = 0, cpu_ns_end = 0;
     std::int64_t vcs_start = 0, vcs_end = 0, ivcs_start = 0, ivcs_end = 0;
-    std::uint64_t ops = 0;
+    std::uint64_t self_counted_ops = 0;  // manual protocol only (end_window)
+    bool self_counted = false;
+    std::uint32_t sample_every = 0;  // N used in the latency phase (0: phase not reached)
     int cpu = -1;
     bool pinned_ok = true;
-};
-
-class ThreadContext {
-  public:
-    ThreadContext(int tid, std::atomic<Phase>& phase, std::atomic<int>& arrived, ThreadWindow& w)
-        : tid_(tid), phase_(phase), arrived_(arrived), window_(w) {}
-    int tid() const { return tid_; }
-    void wait_start();  // arrive at the barrier and spin until released
-    bool warming() const { return phase_.load(std::memory_order_relaxed) == Phase::Warmup; }
-    bool measuring() const { return phase_.load(std::memory_order_relaxed) == Phase::Measure; }
-    void begin_window();                 // waits out the warm-up, snapshots CPU time
-    void end_window(std::uint64_t ops);  // snapshots CPU time, records the count
-
-    // Barrier, warm-up (op(false), not counted), measured window (op(true),
-    // counted), then the window's accounting.
-    template <class Op>
-    void run_phases(Op&& op) {
-        wait_start();
-        while (warming()) op(false);
-        begin_window();
-        std::uint64_t ops = 0;
-        while (measuring()) {
-            op(true);
-            ++ops;
-        }
-        end_window(ops);
-    }
-
-  private:
-    int tid_;
-    std::atomic<Phase>& phase_;
-    std::atomic<int>& arrived_;
-    ThreadWindow& window_;
+    ThreadDelays delays;
 };
 
 struct TeamConfig {
     int threads = 1;
     std::int64_t warmup_ns = 0, duration_ns = 0;
     std::vector<int> thread_cpus{};  // empty: unpinned
-    double ticks_per_ns = 1;         // cycle-clock calibration, for the start skew
-    // Called by the coordinator about every `tick_ns` during the window (e.g.
-    // to sample a queue's occupancy); must be cheap and not block.
-    std::function<void()> tick{};
+    double ticks_per_ns = 1;         // cycle-clock calibration
+    // Latency phase after the window; 0 skips it (no latency figures).
+    std::int64_t latency_ns = 0;
+    std::uint32_t sample_every = 0;  // 1 in N timed in the latency phase; 0: chosen per thread
+    double timer_overhead_ns = 0;    // cost of one counter read, for choosing N
+    // Busy-work delays the operation runs through ctx.delay(i, clk), in this
+    // order; each worker calibrates them on its own CPU before the barrier.
+    std::vector<DelayRequest> delays{};
+    // Called by the coordinator about every `tick_ns` during the window with
+    // the workers' slots (e.g. to sample a queue's occupancy from their
+    // published counts); must be cheap and not block.
+    std::function<void(const std::vector<ThreadSlot>&)> tick{};
     std::int64_t tick_ns = 1'000'000;
     // Called by the coordinator right after the stop flag is set, before the
     // workers are joined: wakes threads blocked inside a primitive (e.g. by
@@ -82,11 +138,145 @@ struct TeamConfig {
     std::function<void()> after_stop{};
 };
 
+struct CaseConfig;
+// The team a case asks for: its threads, phases, pinning and sampling.
+TeamConfig team_config(const CaseConfig& c);
+
+// N for 1-in-N sampling: timing `reads` counter reads of `overhead_ns` each
+// must cost at most kTimingBudget of an operation of `ns_per_op`.
+std::uint32_t choose_sample_every(double ns_per_op, double overhead_ns, std::uint32_t reads);
+
+class ThreadContext {
+  public:
+    ThreadContext(int tid, std::atomic<Phase>& phase, std::atomic<int>& arrived, ThreadSlot& slot,
+                  const TeamConfig& cfg)
+        : tid_(tid), phase_(phase), arrived_(arrived), slot_(slot), cfg_(cfg) {}
+    int tid() const { return tid_; }
+    bool stopping() const { return phase() == Phase::Stop; }
+    bool in_window() const { return in_window_; }
+
+    // Delay `i` of TeamConfig::delays as this worker runs it: fetch it once,
+    // outside the operation, so the loop keeps its count in a register.
+    Delay delay(std::size_t i) const {
+        return {slot_.delays.iterations[i], &slot_.delays.achieved[i]};
+    }
+
+    // Runs the protocol; returns the operations this thread completed in all
+    // phases (what a scenario's validation counts against).
+    template <class Op>
+    std::uint64_t run(Op&& op) {
+        wait_start();
+        std::uint64_t n = 0;
+        // Warm-up: one operation per phase check, each published, while the
+        // cost of an operation is learnt (it sizes the window's batches).
+        while (!left_ && phase() == Phase::Warmup)
+            if (one(op, n, Untimed{})) publish(n);
+        // Throughput window: untimed, batches of about kBatchNs of work, so the
+        // compiler keeps the loop in registers between two publications.
+        const std::uint64_t batch = batch_size(n);
+        begin_window();
+        window_first_ = n;
+        while (!left_ && phase() == Phase::Measure) {
+            for (std::uint64_t i = 0; i < batch; ++i)
+                if (!one(op, n, Untimed{})) break;
+            publish(n);
+        }
+        end_window_counted(n);
+        if (!left_ && phase() == Phase::Latency) sampled(op, n, batch);
+        publish(n);
+        return n;
+    }
+
+    // The manual protocol, for scenarios whose threads are not one repeated
+    // operation (a pipeline stage that forwards, an echo thread): they mark
+    // the window themselves and report their own count.
+    void wait_start();  // arrive at the barrier and spin until released
+    bool warming() const { return phase() == Phase::Warmup; }
+    bool measuring() const { return phase() == Phase::Measure; }
+    void begin_window();                       // waits out the warm-up, snapshots CPU time
+    void end_window(std::uint64_t ops);        // snapshots CPU time, records the count
+    void end_window_counted(std::uint64_t n);  // end_window of run(): counts were published
+
+  private:
+    Phase phase() const { return phase_.load(std::memory_order_relaxed); }
+
+    void publish(std::uint64_t n) { slot_.published.store(n, std::memory_order_relaxed); }
+
+    // Operations per batch: about kBatchNs of work at the warm-up's rate
+    // (1 when the warm-up finished none, e.g. every operation blocks).
+    std::uint64_t batch_size(std::uint64_t warmup_ops) const;
+
+    // One operation: adds what it did to n. False when the operation asked
+    // to leave (a signed result below 0).
+    template <class Op, class Clock>
+    bool one(Op& op, std::uint64_t& n, Clock clk) {
+        using R = decltype(op(clk));
+        if constexpr (std::is_void_v<R>) {
+            op(clk);
+            ++n;
+        } else if constexpr (std::is_signed_v<R>) {
+            const R r = op(clk);
+            if (r < 0) {
+                left_ = true;
+                return false;
+            }
+            n += static_cast<std::uint64_t>(r);
+        } else {
+            n += static_cast<std::uint64_t>(op(clk));
+        }
+        return true;
+    }
+
+    // The latency phase: a random 1 in N operations timed. The countdown is
+    // drawn uniformly from 1..2N-1 (mean N) so sampling cannot lock onto a
+    // period of the workload.
+    template <class Op>
+    void sampled(Op& op, std::uint64_t& n, std::uint64_t batch) {
+        std::uint32_t reads = 0, reads_per_op = 3;  // until a timed operation says otherwise
+        std::uint32_t every = sample_every(reads_per_op);
+        std::uint64_t rng = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(tid_ + 1);
+        auto draw = [&] {
+            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+            return 1 + rng % (2 * std::uint64_t{every} - 1);
+        };
+        std::uint64_t countdown = draw();
+        while (!left_ && phase() == Phase::Latency) {
+            for (std::uint64_t i = 0; i < batch && !left_; ++i) {
+                if (--countdown != 0) {
+                    one(op, n, Untimed{});
+                    continue;
+                }
+                reads = 0;
+                one(op, n, Timed{&reads});
+                if (reads != reads_per_op && reads != 0) {
+                    reads_per_op = reads;
+                    every = sample_every(reads_per_op);
+                }
+                countdown = draw();
+            }
+            publish(n);
+        }
+        slot_.sample_every = every;
+    }
+
+    std::uint32_t sample_every(std::uint32_t reads_per_op) const;
+
+    int tid_;
+    std::atomic<Phase>& phase_;
+    std::atomic<int>& arrived_;
+    ThreadSlot& slot_;
+    const TeamConfig& cfg_;
+    bool in_window_ = false;
+    bool left_ = false;                                 // the operation asked to leave the loop
+    std::uint64_t window_first_ = 0, window_last_ = 0;  // own counts at the window's edges
+    std::uint64_t window_end_ticks_ = 0;
+};
+
 // Runs body(ThreadContext&) on `threads` threads and returns the window and
 // per-thread accounting in a Sample (the scenario adds its own figures).
 class Team {
   public:
-    explicit Team(TeamConfig cfg) : cfg_(std::move(cfg)), windows_(cfg_.threads) {}
+    explicit Team(TeamConfig cfg) : cfg_(std::move(cfg)), slots_(cfg_.threads) {}
 
     template <class Body>
     Sample run(Body&& body) {
@@ -94,25 +284,38 @@ class Team {
         workers.reserve(cfg_.threads);
         for (int t = 0; t < cfg_.threads; ++t)
             workers.emplace_back([this, t, &body] {
-                if (!cfg_.thread_cpus.empty()) windows_[t].pinned_ok = pin(cfg_.thread_cpus[t]);
-                ThreadContext ctx(t, phase_, arrived_, windows_[t]);
+                if (!cfg_.thread_cpus.empty()) slots_[t].pinned_ok = pin(cfg_.thread_cpus[t]);
+                prepare_delays(cfg_.delays, slots_[t].delays);
+                ThreadContext ctx(t, phase_, arrived_, slots_[t], cfg_);
                 body(ctx);
             });
+        const int coordinator_cpu = place_coordinator();
         coordinate();
         for (auto& w : workers) w.join();
-        return collect();
+        restore_coordinator();
+        Sample s = collect();
+        s.coordinator_cpu = coordinator_cpu;
+        return s;
     }
 
   private:
     static bool pin(int cpu);
-    void coordinate();  // barrier release, warm-up, window, stop
+    // With pinned workers, moves the calling (coordinating) thread to an
+    // allowed CPU no worker uses, if there is one, so its wake-ups do not
+    // preempt a measured thread; returns that CPU or -1.
+    int place_coordinator();
+    void restore_coordinator();
+    void coordinate();  // barrier release, warm-up, window, latency phase, stop
+    void snapshot(bool at_start);
     Sample collect() const;
 
     TeamConfig cfg_;
-    std::vector<ThreadWindow> windows_;
+    std::vector<ThreadSlot> slots_;
     alignas(kCacheLine) std::atomic<Phase> phase_{Phase::Waiting};
     alignas(kCacheLine) std::atomic<int> arrived_{0};
     std::chrono::steady_clock::time_point window_start_, window_end_;
+    cpu_set_t saved_affinity_{};
+    bool moved_coordinator_ = false;
 };
 
 }  // namespace contend

@@ -12,15 +12,33 @@ index, p99 of the primary latency), the per-repetition samples of both sides
 go through a two-sided Mann-Whitney U test (exact, ties included). The
 p-values are corrected for the number of comparisons: Benjamini-Hochberg by
 default, per figure (the cases of one figure form a family), which bounds the
-share of false alarms among the changes reported. Verdicts:
+share of false alarms among the changes reported. Each figure also gets a 95 %
+percentile bootstrap interval of the relative change of the medians (2000
+resamples of each side's repetitions, fixed seed: the same files always give
+the same verdicts), printed beside the change: "+3.1% [-1.2, +7.4]". Verdicts:
 
   worse / better   corrected p <= alpha AND the medians moved by at least
                    --min-effect (5 %) in the bad / good direction
   unstable         no significant change, CV above --cv-threshold on a side
-  same             medians within --min-effect, or a bigger move within noise
+  same             no move of --min-effect is significant, and the whole
+                   interval lies strictly inside +-min-effect
+  inconclusive     neither: the medians moved by less than min-effect but the
+                   interval reaches beyond it, or by more and not
+                   significantly. More repetitions would decide. It does not
+                   fail the gate.
   not comparable   fewer than 5 samples on a side (3 vs 3 can never give
                    p < 0.05), another machine (host, CPU model or CPU count
                    differ; --allow-different-machine compares anyway, flagged),
+                   another measurement configuration ("measurement differs:
+                   sample_every 1 vs 1000": protocol_version, sample_every,
+                   latency_window_ns, duration_ns, warmup_ns, pin, build_type,
+                   cxx_flags, sanitizer must be equal, the delay calibration
+                   within --delay-tolerance; order and seed do not count; a
+                   file without context.measurement is protocol 1; pooled
+                   files of one side must agree too;
+                   --allow-different-measurement compares anyway, flagged;
+                   --allow-different-machine accepts that machine's delay
+                   calibration, flagged, not the other fields),
                    a figure missing on one side, or a move of at least
                    --min-effect that could not have been significant: with 5
                    vs 5 samples the smallest p is 0.0079, so BH over more than
@@ -42,8 +60,9 @@ Output: a console table (worse first), --md for a pull-request comment, --json
 for machines; given a FILE they are written there and the table is printed,
 given no FILE they replace it on stdout.
 
-Exit status: 0 nothing got significantly worse; 1 something did (the gate);
-2 bad input (one line on stderr).
+Exit status: 0 nothing got significantly worse (unstable, inconclusive and
+not comparable do not fail the gate); 1 something did (the gate); 2 bad input
+(one line on stderr).
 """
 import argparse
 import json
@@ -53,7 +72,7 @@ import sys
 
 sys.dont_write_bytecode = True  # never leave __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_load import Side  # noqa: E402
+from compare_load import DELAY_TOLERANCE, Side  # noqa: E402
 import compare_render as render  # noqa: E402
 from compare_shape import compare_shapes  # noqa: E402
 from compare_verdict import Settings, compare, summarize  # noqa: E402
@@ -104,6 +123,13 @@ def parser():
                     help="what one correction covers (default: each figure over all cases)")
     ap.add_argument("--allow-different-machine", action="store_true",
                     help="compare cases measured on different machines (flagged)")
+    ap.add_argument("--allow-different-measurement", action="store_true",
+                    help="compare cases measured with different measurement configurations "
+                         "(sample_every, pin, durations, build, ...; flagged)")
+    ap.add_argument("--delay-tolerance", type=fraction, default=DELAY_TOLERANCE,
+                    metavar="FRACTION",
+                    help="how far the delay calibrations (iterations per ns) of two runs may "
+                         "differ (default %.0f%%%%)" % (100 * DELAY_TOLERANCE))
     ap.add_argument("--shape-threshold", type=fraction, default=0.10, metavar="FRACTION",
                     help="change of the post-peak collapse that counts (default 0.10)")
     ap.add_argument("--gate-shape", action="store_true",
@@ -123,8 +149,8 @@ def _write(path, text, label):
 
 
 def run(args):
-    base = Side("BASE", [args.base])
-    new = Side("NEW", [args.new])
+    base = Side("BASE", [args.base], args.delay_tolerance)
+    new = Side("NEW", [args.new], args.delay_tolerance)
     if args.case:
         try:
             pat = re.compile(args.case)
@@ -139,18 +165,18 @@ def run(args):
     settings = Settings(alpha=args.alpha, min_effect=args.min_effect,
                         cv_threshold=args.cv_threshold, correction=args.correction,
                         family=args.family, allow_different_machine=args.allow_different_machine,
-                        shape_threshold=args.shape_threshold, gate_shape=args.gate_shape)
+                        shape_threshold=args.shape_threshold, gate_shape=args.gate_shape,
+                        allow_different_measurement=args.allow_different_measurement,
+                        delay_tolerance=args.delay_tolerance)
     report = compare(base, new, settings)
     report["shape"] = compare_shapes(base, new, [c["name"] for c in report["cases"]
                                                  if c["status"]["base"] == "ok"
                                                  and c["status"]["new"] == "ok"], settings)
     summary = summarize(report)
-    report["base"] = {"paths": base.paths, "files": [p for p, _ in base.files],
-                      "skipped": [{"path": p, "why": w} for p, w in base.skipped],
-                      "warnings": base.warnings}
-    report["new"] = {"paths": new.paths, "files": [p for p, _ in new.files],
-                     "skipped": [{"path": p, "why": w} for p, w in new.skipped],
-                     "warnings": new.warnings}
+    for key, side in (("base", base), ("new", new)):
+        report[key] = {"paths": side.paths, "files": [p for p, _ in side.files],
+                       "skipped": [{"path": p, "why": w} for p, w in side.skipped],
+                       "warnings": side.warnings, "measurements": side.measurement_list()}
     table_to_stdout = True
     if args.json:
         _write(args.json, json.dumps(report, indent=1, allow_nan=False) + "\n", "--json")

@@ -8,7 +8,12 @@ contend results (micro.json from Google Benchmark, env.json) are skipped with
 a note, because reference folders hold them beside the runs; a folder file
 that is truncated or not JSON at all is an error, never skipped, because a
 corrupted run silently left out of a gate is a hidden regression.
+
+Every source file of a case also gives its machine (machine_of) and its
+measurement configuration (measurement_of): two runs are comparable only when
+both agree, and the samples pooled on one side must agree among themselves.
 """
+import json
 import os
 
 import contend_result as cr
@@ -53,9 +58,24 @@ def primary_latency_key(row):
     return next((k for k in kinds if k not in REFERENCE_LATENCIES), kinds[0] if kinds else None)
 
 
+# Latencies the gate does not test. queues.throughput's sojourn time is
+# occupancy / throughput (Little's law): flat out a queue runs full or empty,
+# so it reads queue depth, not the queue's handoff cost.
+UNGATED_LATENCIES = ("sojourn",)
+# queues.paced below this share of its offered rate is saturated: its latency
+# is then the backlog growing over the window, not the queue.
+PACED_SATURATED_BELOW = 0.95
+
+
 def _p99(row):
     k = primary_latency_key(row)
-    return None if k is None else cr.finite(row["latency"][k].get("p99"))
+    if k is None or k in UNGATED_LATENCIES:
+        return None
+    achieved = cr.finite((row.get("metrics") or {}).get("achieved_over_offered"))
+    if row.get("scenario") == "queues.paced" and achieved is not None \
+            and achieved < PACED_SATURATED_BELOW:
+        return None
+    return cr.finite(row["latency"][k].get("p99"))
 
 
 class Figure:
@@ -88,6 +108,151 @@ def machine_text(m):
     return "host %s, %s CPUs, %s" % (m[0], m[2], m[1])
 
 
+# --- measurement configuration ----------------------------------------------
+
+# What must agree for two runs' figures to be comparable: the protocol, how
+# latency is sampled, how long each window is, where threads run, how the
+# suite was built and the busy-work calibration its delays rest on. A run at
+# --sample-every 1000 is not "10x faster" than one at 1: it times less.
+MEASUREMENT_EXACT = ("protocol_version", "sample_every", "latency_window_ns", "duration_ns",
+                     "warmup_ns", "pin", "build_type", "cxx_flags", "sanitizer")
+# The calibration of the machine's busy-work loop is itself a measurement: it
+# must agree within a relative tolerance (--delay-tolerance).
+MEASUREMENT_TOLERANT = ("delay_iterations_per_ns",)
+MEASUREMENT_FIELDS = MEASUREMENT_EXACT + MEASUREMENT_TOLERANT
+# Recorded and reported, never a reason to refuse: interleaved or sequential
+# repetitions, and the shuffle's seed.
+MEASUREMENT_RECORDED = ("order", "seed")
+DELAY_TOLERANCE = 0.05
+# Files written before context.measurement existed.
+LEGACY_PROTOCOL = 1
+
+
+def _plain(v):
+    """A hashable, comparable JSON value: whole floats as ints (1e8 reads as
+    100000000), anything structured as its JSON text."""
+    if isinstance(v, bool) or v is None or isinstance(v, (int, str)):
+        return v
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            return None
+        return int(v) if v.is_integer() else v
+    return json.dumps(v, sort_keys=True)
+
+
+def measurement_of(ctx):
+    """The measurement configuration of a result's context, as a tuple of
+    (field, value) pairs in MEASUREMENT_FIELDS + MEASUREMENT_RECORDED order
+    (hashable; dict() of it is the JSON form). From context.measurement when
+    there is one; otherwise protocol_version 1, with what context.options,
+    build_type, cxx_flags and delay_calibration say (None where unknown)."""
+    m = ctx.get("measurement")
+    if isinstance(m, dict):
+        got = {k: m.get(k) for k in MEASUREMENT_FIELDS + MEASUREMENT_RECORDED}
+    else:
+        opts = ctx.get("options") if isinstance(ctx.get("options"), dict) else {}
+        cal = ctx.get("delay_calibration")
+        cal = cal if isinstance(cal, dict) else {}
+        got = {"protocol_version": LEGACY_PROTOCOL, "sample_every": opts.get("sample_every"),
+               "latency_window_ns": None, "duration_ns": opts.get("duration_ns"),
+               "warmup_ns": opts.get("warmup_ns"), "pin": opts.get("pin"),
+               "build_type": ctx.get("build_type"), "cxx_flags": ctx.get("cxx_flags"),
+               "sanitizer": ctx.get("sanitizer"),
+               "delay_iterations_per_ns": cal.get("iterations_per_ns"),
+               "order": opts.get("order"), "seed": opts.get("seed")}
+    return tuple((k, _plain(got[k])) for k in MEASUREMENT_FIELDS + MEASUREMENT_RECORDED)
+
+
+def _value_text(v):
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return json.dumps(v) if not v or any(c in v for c in " ,;\"") else v
+    if isinstance(v, float):
+        return "%.4g" % v
+    return str(v)
+
+
+def _relative_gap(x, y):
+    """|x - y| relative to the smaller magnitude (symmetric, the stricter way)."""
+    small = min(abs(x), abs(y))
+    if small == 0:
+        return 0.0 if x == y else float("inf")
+    return abs(x - y) / small
+
+
+def measurement_differences(a, b, delay_tolerance=DELAY_TOLERANCE, skip=()):
+    """What makes measurement configurations a and b (measurement_of) not
+    comparable: ["sample_every 1 vs 1000", ...], empty when they agree.
+    Exact fields must be equal, the delay calibration within delay_tolerance;
+    order and seed never count, nor the fields in `skip`. Across protocol
+    versions a field the older protocol did not record is not listed (the
+    version already says it)."""
+    a, b = dict(a), dict(b)
+    same_protocol = a.get("protocol_version") == b.get("protocol_version")
+    out = []
+    for f in MEASUREMENT_FIELDS:
+        if f in skip:
+            continue
+        x, y = a.get(f), b.get(f)
+        if f != "protocol_version" and not same_protocol and (x is None or y is None):
+            continue
+        if f in MEASUREMENT_TOLERANT and isinstance(x, (int, float)) \
+                and isinstance(y, (int, float)) and not isinstance(x, bool) \
+                and not isinstance(y, bool):
+            gap = _relative_gap(x, y)
+            if gap > delay_tolerance:
+                out.append("%s %s vs %s (%s apart, tolerance %.3g%%)"
+                           % (f, _value_text(x), _value_text(y),
+                              "%.3g%%" % (100 * gap) if gap != float("inf") else "infinitely",
+                              100 * delay_tolerance))
+        elif (isinstance(x, bool), x) != (isinstance(y, bool), y):  # true is not 1
+            out.append("%s %s vs %s" % (f, _value_text(x), _value_text(y)))
+    return out
+
+
+def measurement_problems(cb, cn, delay_tolerance=DELAY_TOLERANCE, skip=()):
+    """Why case cb (BASE) and cn (NEW) were not measured alike: a list of
+    texts, empty when they were. The pooled files of each side are checked
+    against that side's first file, then the first files against each other;
+    the fields in `skip` are passed over."""
+    out = []
+    for label, c in (("BASE", cb), ("NEW", cn)):
+        spread = c.measurement_spread(delay_tolerance, skip)
+        if spread:
+            out.append("measurement differs within %s (pooled files): %s"
+                       % (label, ", ".join(spread)))
+    if cb.measurement is not None and cn.measurement is not None:
+        diff = measurement_differences(cb.measurement, cn.measurement, delay_tolerance, skip)
+        if diff:
+            out.append("measurement differs: %s" % ", ".join(diff))
+    return out
+
+
+def measurement_check(cb, cn, settings):
+    """(differences, refusals, notes) for cases cb and cn under
+    compare_verdict.Settings. differences: measurement_problems. Each refuses
+    the case unless --allow-different-measurement, which keeps it as a note.
+    On another machine compared with --allow-different-machine the delay
+    calibration (a property of that machine's speed) is expected to differ:
+    it is then a note, not a difference."""
+    tol = settings.delay_tolerance
+    skip = ()
+    if settings.allow_different_machine and cb.machine != cn.machine:
+        skip = MEASUREMENT_TOLERANT
+    problems = measurement_problems(cb, cn, tol, skip)
+    notes = []
+    if skip and measurement_problems(cb, cn, tol) != problems:
+        notes.append("delay calibration differs (another machine, compared anyway: "
+                     "--allow-different-machine)")
+    if settings.allow_different_measurement:
+        return problems, [], notes + ["%s (compared anyway: --allow-different-measurement)"
+                                      % p for p in problems]
+    return problems, problems, notes
+
+
 # --- cases ----------------------------------------------------------------
 
 STATUS_RANK = {"ok": 0, "invalid": 1, "deadlock": 2, "timeout": 3, "crashed": 4}
@@ -113,6 +278,7 @@ class Case:
         self.rows = []
         self.sources = []
         self.machines = []
+        self.measurements = []  # measurement_of each source, in sources order
 
     @property
     def status(self):
@@ -125,6 +291,21 @@ class Case:
     @property
     def machine(self):
         return self.machines[0] if self.machines else None
+
+    @property
+    def measurement(self):
+        return self.measurements[0] if self.measurements else None
+
+    def measurement_spread(self, delay_tolerance=DELAY_TOLERANCE, skip=()):
+        """How the case's other source files differ from its first one in
+        measurement configuration (measurement_differences), each difference
+        once; empty when they all agree."""
+        out = []
+        for m in self.measurements[1:]:
+            for d in measurement_differences(self.measurement, m, delay_tolerance, skip):
+                if d not in out:
+                    out.append(d)
+        return out
 
     def detail_text(self):
         return "; ".join(dict.fromkeys(d for d in self.details if d))
@@ -150,9 +331,10 @@ class Case:
 class Side:
     """The result files of one side, and its cases by name (first-seen order)."""
 
-    def __init__(self, label, paths):
+    def __init__(self, label, paths, delay_tolerance=DELAY_TOLERANCE):
         self.label = label
         self.paths = list(paths)
+        self.delay_tolerance = delay_tolerance
         self.files = []    # (path, doc)
         self.skipped = []  # (path, why)
         self.warnings = []
@@ -196,6 +378,7 @@ class Side:
     def _add_doc(self, path, doc):
         ctx = doc.get("context") or {}
         machine = machine_of(ctx)
+        measurement = measurement_of(ctx)
         if ctx.get("complete") is False:
             self.warnings.append("%s: incomplete run (interrupted): cases after the "
                                  "interruption are missing" % path)
@@ -211,7 +394,7 @@ class Side:
             if entry.get("signal"):
                 det = "%s%s" % (entry["signal"], ": " + det if det else "")
             c.details.append(det)
-            self._source(c, path, machine)
+            self._source(c, path, machine, measurement)
         for row in cr.samples(doc):
             name = row.get("run_name") or row.get("name")
             if not isinstance(name, str):
@@ -222,17 +405,21 @@ class Side:
             if name not in in_ledger:  # an older file without a ledger entry
                 c.statuses.append(row.get("status"))
                 c.details.append((row.get("validation") or {}).get("detail"))
-            self._source(c, path, machine)
+            self._source(c, path, machine, measurement)
 
     def _pooling_warnings(self):
         pooled = [c for c in self.cases.values() if len(set(c.sources)) > 1]
         if pooled:
             # Pooling runs gives more repetitions, but only of one machine.
+            # Pooling also needs one measurement configuration: compare
+            # refuses such cases (measurement_problems), said here once.
             mixed = sum(1 for c in pooled if len(set(c.machines)) > 1)
+            measured = sum(1 for c in pooled if c.measurement_spread(self.delay_tolerance))
             self.warnings.append(
-                "%s: %d case%s found in several files (e.g. %s): their samples are pooled%s"
+                "%s: %d case%s found in several files (e.g. %s): their samples are pooled%s%s"
                 % (self.label, len(pooled), "" if len(pooled) == 1 else "s", pooled[0].name,
-                   "; %d of them from different machines" % mixed if mixed else ""))
+                   "; %d of them from different machines" % mixed if mixed else "",
+                   "; %d of them measured differently" % measured if measured else ""))
 
     @staticmethod
     def _describe(c, entry):
@@ -242,10 +429,16 @@ class Side:
             c.params = entry.get("params") if isinstance(entry.get("params"), dict) else {}
 
     @staticmethod
-    def _source(c, path, machine):
+    def _source(c, path, machine, measurement):
         if path not in c.sources:
             c.sources.append(path)
             c.machines.append(machine)
+            c.measurements.append(measurement)
 
     def machine_list(self):
         return list(dict.fromkeys(machine_of(d.get("context") or {}) for _, d in self.files))
+
+    def measurement_list(self):
+        """The distinct measurement configurations of the side's files (dicts)."""
+        return [dict(m) for m in dict.fromkeys(measurement_of(d.get("context") or {})
+                                               for _, d in self.files)]

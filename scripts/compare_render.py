@@ -1,14 +1,17 @@
 """Console table and Markdown (a pull-request comment) of a compare.py report.
 
 Both start with the summary line and the gate, then list what changed, worst
-first (worse, not comparable, unstable, better); "same" rows are only counted
-unless asked for. Rows that share one reason (too few repetitions, another
-machine) are folded into one line naming a few of them, so that a run of 266
-cases compared against the wrong machine is one line, not 266.
+first (worse, not comparable, unstable, inconclusive, better); "same" rows are
+only counted unless asked for. Each change is printed with its bootstrap
+interval: "+3.1% [-1.2, +7.4]" (percent, NEW against BASE). Rows that share
+one reason (too few repetitions, another machine, another measurement
+configuration) are folded into one line naming a few of them, so that a run
+of 266 cases compared against the wrong machine is one line, not 266.
 """
 import html
 
-from compare_verdict import (BETTER, NOT_COMPARABLE, ORDER, SAME, UNSTABLE, WORSE)
+from compare_verdict import (BETTER, INCONCLUSIVE, NOT_COMPARABLE, ORDER, SAME, UNSTABLE,
+                             WORSE, ci_text)
 
 FOLD_AT = 4       # identical reasons folded when more rows than this share one
 LIST_NAMES = 10   # names shown for unmatched cases before "... and N more"
@@ -33,6 +36,13 @@ def fmt_value(v, unit):
 
 def fmt_pct(v):
     return "-" if v is None else "%+.1f%%" % (100 * v)
+
+
+def fmt_change(e):
+    """The relative change of the medians and its interval: +3.1% [-1.2, +7.4]."""
+    if e.get("ci") is None:
+        return fmt_pct(e["effect"])
+    return "%s %s" % (fmt_pct(e["effect"]), ci_text(e["ci"]))
 
 
 def fmt_p(v):
@@ -97,9 +107,13 @@ def _side_line(label, side):
 
 
 def _settings_line(s):
+    b = s["bootstrap"]
     return ("Mann-Whitney U (two-sided, exact); %s %s, alpha %.3g; min effect %.0f%%; "
-            "unstable above CV %.0f%%" % (s["correction_name"], s["family_text"], s["alpha"],
-                                          100 * s["min_effect"], 100 * s["cv_threshold"]))
+            "unstable above CV %.0f%%; same needs the %.0f%% bootstrap CI of the median change "
+            "(%d resamples) inside +-%.0f%%; delay calibrations may differ by %.3g%%"
+            % (s["correction_name"], s["family_text"], s["alpha"], 100 * s["min_effect"],
+               100 * s["cv_threshold"], 100 * b["level"], b["resamples"],
+               100 * s["min_effect"], 100 * s["delay_tolerance"]))
 
 
 def _unreachable_lines(report):
@@ -133,6 +147,18 @@ def _machine_warning(report, base, new):
         "their common cases are not comparable (--allow-different-machine compares them)")]
 
 
+def _measurement_warning(report):
+    differing = [c for c in report["cases"] if c.get("measurement_differs")]
+    if not differing:
+        return []
+    return ["warning: %d case%s measured with different measurement configurations (e.g. %s): "
+            "%s" % (len(differing), " was" if len(differing) == 1 else "s were",
+                    "; ".join(differing[0]["measurement_differs"]),
+                    "verdicts computed anyway (--allow-different-measurement), read them with "
+                    "care" if report["settings"]["allow_different_measurement"] else
+                    "not comparable (--allow-different-measurement compares them)")]
+
+
 # --- console ----------------------------------------------------------------
 
 def console(report, base, new, include_same=False):
@@ -148,6 +174,7 @@ def console(report, base, new, include_same=False):
     lines.append(_settings_line(report["settings"]))
     lines += _unreachable_lines(report)
     lines += _machine_warning(report, base, new)
+    lines += _measurement_warning(report)
     for w in base.warnings + new.warnings:
         lines.append("warning: " + w)
     table = fold(rows_of(report, include_same))
@@ -161,15 +188,15 @@ def console(report, base, new, include_same=False):
                 continue
             v, c, e, why = members[0]
             if e is None:
-                lines.append("%-15s %-8s %-18s %-25s %-8s %s  [%s]" % (
+                lines.append("%-15s %-21s %-18s %-25s %-8s %s  [%s]" % (
                     v.upper(), "", "(case)", _status_change(c), "", c["name"], why))
                 continue
             change = "%s -> %s" % (fmt_value(e["base"]["median"], e["unit"]),
                                    fmt_value(e["new"]["median"], e["unit"]))
-            note = why if v in (UNSTABLE, NOT_COMPARABLE) or (v == SAME and include_same) \
-                else "; ".join(e["notes"])
-            lines.append("%-15s %-8s %-18s %-25s %-8s %s%s" % (
-                v.upper(), fmt_pct(e["effect"]), e["label"][:18], change,
+            note = why if v in (UNSTABLE, NOT_COMPARABLE, INCONCLUSIVE) \
+                or (v == SAME and include_same) else "; ".join(e["notes"])
+            lines.append("%-15s %-21s %-18s %-25s %-8s %s%s" % (
+                v.upper(), fmt_change(e), e["label"][:18], change,
                 "p=" + fmt_p(e["p_adjusted"]) if e["p_adjusted"] is not None else "",
                 c["name"], "  [%s]" % note if note else ""))
     shapes = [x for x in report.get("shape", []) if x["verdict"] in (WORSE, BETTER)]
@@ -207,7 +234,7 @@ def _md(text):
 
 
 def _md_table(rows):
-    out = ["| verdict | case | figure | BASE | NEW | change | p (adj) | note |",
+    out = ["| verdict | case | figure | BASE | NEW | change [95% CI] | p (adj) | note |",
            "|---|---|---|---|---|---|---|---|"]
     for v, reason, members in fold(rows):
         if reason is not None:
@@ -222,11 +249,12 @@ def _md_table(rows):
                 _md(c["status"]["base"]) if moved else "",
                 _md(c["status"]["new"]) if moved else "", _md(why)))
             continue
-        note = why if v in (UNSTABLE, NOT_COMPARABLE, SAME) else "; ".join(e["notes"])
+        note = why if v in (UNSTABLE, NOT_COMPARABLE, INCONCLUSIVE, SAME) \
+            else "; ".join(e["notes"])
         out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             "**%s**" % v if v in (WORSE, BETTER) else v, _md(c["name"]), _md(e["label"]),
             fmt_value(e["base"]["median"], e["unit"]), fmt_value(e["new"]["median"], e["unit"]),
-            fmt_pct(e["effect"]), fmt_p(e["p_adjusted"]), _md(note)))
+            fmt_change(e), fmt_p(e["p_adjusted"]), _md(note)))
     return out
 
 
@@ -235,7 +263,8 @@ def markdown(report, base, new, include_same=False):
     out = ["**%s** (%d cases) | gate: **%s**" % (s["line"], s["matched"], s["gate"].upper()), ""]
     out.append("BASE: %s<br>NEW: %s" % (_md(", ".join(base.paths)), _md(", ".join(new.paths))))
     out += ["", _md(_settings_line(report["settings"]))]
-    for u in _unreachable_lines(report) + _machine_warning(report, base, new):
+    for u in (_unreachable_lines(report) + _machine_warning(report, base, new)
+              + _measurement_warning(report)):
         out += ["", "> " + _md(u)]
     for w in base.warnings + new.warnings:
         out += ["", "> warning: " + _md(w)]

@@ -13,11 +13,15 @@ does not fail the gate unless --gate-shape asks for it.
   least min_effect (two flat tops swapping places by 1 % is no change).
 - collapse: 1 - (lowest median after the peak) / (peak median); a change of
   at least shape_threshold (absolute, 0.10 = 10 points of the peak) counts.
+
+Lines measured on different machines or with different measurement
+configurations (compare_load.measurement_problems) are not comparable, unless
+--allow-different-machine / --allow-different-measurement say otherwise.
 """
 import statistics
 
 import contend_result as cr
-from compare_load import FIGURE_BY_KEY
+from compare_load import FIGURE_BY_KEY, measurement_check
 
 THROUGHPUT = FIGURE_BY_KEY["throughput"]
 
@@ -84,8 +88,11 @@ def compare_shapes(base, new, matched, settings):
                  "base_curve": [cb[t] for t in threads], "new_curve": [cn[t] for t in threads]}
         if any(bcases[t].machine != ncases[t].machine for t in threads) \
                 and not settings.allow_different_machine:
-            entry["verdict"] = "not comparable"
             entry["changes"].append("different machine")
+        entry["changes"] += list(dict.fromkeys(
+            p for t in threads for p in measurement_check(bcases[t], ncases[t], settings)[1]))
+        if entry["changes"]:
+            entry["verdict"] = "not comparable"
             out.append(entry)
             continue
         sb, sn = _shape(cb, threads), _shape(cn, threads)

@@ -3,35 +3,59 @@
 Per matched case and tracked figure (compare_load.FIGURES), in this order:
 
 1. not comparable: a side has no ok samples of it, fewer than MIN_REPETITIONS
-   (3 vs 3 can never give p < 0.05), or the machines differ (host, CPU model,
-   CPU count) and --allow-different-machine was not given.
+   (3 vs 3 can never give p < 0.05), the machines differ (host, CPU model,
+   CPU count) and --allow-different-machine was not given, or the
+   measurement configurations differ (compare_load.measurement_differences:
+   protocol_version, sample_every, latency_window_ns, duration_ns, warmup_ns,
+   pin, build_type, cxx_flags, sanitizer exactly, the delay calibration
+   within --delay-tolerance; a file without context.measurement is protocol
+   1) between the sides or among one side's pooled files, and
+   --allow-different-measurement was not given. Both are case-level: the
+   reason names every differing field.
 2. better / worse: the Mann-Whitney p-value, corrected for the number of
    comparisons, is <= alpha AND the relative change of the medians is at
    least min_effect in the figure's good / bad direction. Significance wins
    over a high CV: the rank test already accounts for the spread, and a
    significant 20 % loss in a noisy case is still a loss (it is marked noisy).
 3. unstable: CV above cv_threshold on either side, no significant change.
-4. same: the medians differ by less than min_effect, or by more but within
-   the noise (not significant although significance was reachable).
-5. not comparable (underpowered): the medians differ by at least min_effect
+4. not comparable (underpowered): the medians differ by at least min_effect
    but even a complete separation of the samples could not have passed the
    correction (the smallest p that n vs n samples can give is above the
    cutoff). Saying "same" there would be a claim the data cannot support.
+5. same: none of the above, and the whole 95 % bootstrap interval of the
+   relative change of the medians (compare_stats.bootstrap_change_ci:
+   percentile, each side's repetitions resampled on their own, 2000 times,
+   fixed seed) lies strictly inside +-min_effect. A significant move smaller
+   than min_effect can be same; the interval is what decides.
+6. inconclusive: everything else: the medians differ by less than
+   min_effect but the interval reaches beyond +-min_effect, or they differ by
+   more, significance was reachable and the test did not find it. Neither
+   "same" nor a change can be claimed; more repetitions or a quieter machine
+   would decide.
+
+Every tested figure (rules 2 to 6) carries its interval ("ci", in the
+direction of "effect"; "ci_improvement" oriented like "improvement").
 
 A case's status comes first: ok in BASE and not ok in NEW is worse (a
 correctness regression, it fails the gate); not ok in BASE and ok in NEW is
 better; not ok on both sides is not comparable. Its figures are not tested.
+
+The gate (summarize): only worse fails it (and, with --gate-shape, a worse
+curve shape). unstable, inconclusive and not comparable say that the data
+cannot decide; they are listed right after worse but never fail the gate.
 """
 import statistics
 
 import compare_stats as st
-from compare_load import FIGURES, machine_text
+from compare_load import DELAY_TOLERANCE, FIGURES, machine_text, measurement_check
 
-WORSE, BETTER, SAME, UNSTABLE, NOT_COMPARABLE = (
-    "worse", "better", "same", "unstable", "not comparable")
-# Severity: what a case is, given its figures, and the order of the tables.
-ORDER = (WORSE, NOT_COMPARABLE, UNSTABLE, BETTER, SAME)
-CASE_PRECEDENCE = (WORSE, BETTER, UNSTABLE, NOT_COMPARABLE, SAME)
+WORSE, BETTER, SAME, UNSTABLE, INCONCLUSIVE, NOT_COMPARABLE = (
+    "worse", "better", "same", "unstable", "inconclusive", "not comparable")
+VERDICTS = (WORSE, BETTER, SAME, UNSTABLE, INCONCLUSIVE, NOT_COMPARABLE)
+# Severity: the order of the tables (what needs reading first).
+ORDER = (WORSE, NOT_COMPARABLE, UNSTABLE, INCONCLUSIVE, BETTER, SAME)
+# What a case is, given its figures' verdicts: the first one present.
+CASE_PRECEDENCE = (WORSE, BETTER, UNSTABLE, NOT_COMPARABLE, INCONCLUSIVE, SAME)
 MIN_REPETITIONS = 5
 
 FAMILIES = {
@@ -44,7 +68,9 @@ FAMILIES = {
 class Settings:
     def __init__(self, alpha=0.05, min_effect=0.05, cv_threshold=0.10, correction="bh",
                  family="figure", allow_different_machine=False, shape_threshold=0.10,
-                 gate_shape=False):
+                 gate_shape=False, allow_different_measurement=False,
+                 delay_tolerance=DELAY_TOLERANCE, bootstrap_resamples=st.BOOTSTRAP_RESAMPLES,
+                 ci_level=st.BOOTSTRAP_LEVEL):
         self.alpha = alpha
         self.min_effect = min_effect
         self.cv_threshold = cv_threshold
@@ -53,6 +79,10 @@ class Settings:
         self.allow_different_machine = allow_different_machine
         self.shape_threshold = shape_threshold
         self.gate_shape = gate_shape
+        self.allow_different_measurement = allow_different_measurement
+        self.delay_tolerance = delay_tolerance
+        self.bootstrap_resamples = bootstrap_resamples
+        self.ci_level = ci_level
 
     def as_dict(self):
         return {"test": "Mann-Whitney U, two-sided, exact with ties up to %d samples"
@@ -63,7 +93,13 @@ class Settings:
                 "family": self.family, "family_text": FAMILIES[self.family],
                 "min_repetitions": MIN_REPETITIONS,
                 "allow_different_machine": self.allow_different_machine,
-                "shape_threshold": self.shape_threshold, "gate_shape": self.gate_shape}
+                "shape_threshold": self.shape_threshold, "gate_shape": self.gate_shape,
+                "allow_different_measurement": self.allow_different_measurement,
+                "delay_tolerance": self.delay_tolerance,
+                "bootstrap": {"method": "percentile, each side resampled on its own",
+                              "statistic": "median(NEW) / median(BASE) - 1",
+                              "resamples": self.bootstrap_resamples, "level": self.ci_level,
+                              "seed": st.BOOTSTRAP_SEED}}
 
 
 def _side_stats(values):
@@ -72,7 +108,7 @@ def _side_stats(values):
             "max": max(values) if values else None}
 
 
-def _figure_entry(case_b, case_n, fig, settings, machine_note):
+def _figure_entry(case_b, case_n, fig, settings, notes):
     """The figure's entry before correction; None when neither side has it."""
     b, n = case_b.values(fig), case_n.values(fig)
     if not b and not n:
@@ -85,8 +121,9 @@ def _figure_entry(case_b, case_n, fig, settings, machine_note):
     e = {"figure": fig.key, "label": label, "unit": fig.unit,
          "higher_is_better": fig.higher_is_better,
          "base": _side_stats(b), "new": _side_stats(n), "effect": None, "improvement": None,
+         "ci": None, "ci_improvement": None,
          "p": None, "p_adjusted": None, "significant": False, "verdict": None, "reason": "",
-         "notes": [machine_note] if machine_note else []}
+         "notes": list(notes)}
     if not b or not n:
         e["verdict"] = NOT_COMPARABLE
         e["reason"] = "no %s in %s" % (label, "BASE" if not b else "NEW")
@@ -102,6 +139,10 @@ def _figure_entry(case_b, case_n, fig, settings, machine_note):
                           st.min_p(len(b), len(n))))
         return e
     e["p"] = st.mann_whitney(b, n)[1]
+    ci = st.bootstrap_change_ci(b, n, settings.bootstrap_resamples, settings.ci_level)
+    if ci is not None:
+        e["ci"] = list(ci)
+        e["ci_improvement"] = list(ci) if fig.higher_is_better else [-ci[1], -ci[0]]
     return e
 
 
@@ -147,9 +188,9 @@ def _decide(e, settings, cutoff, m):
         e["reason"] = "%s > %.0f%%" % (noisy_text, 100 * settings.cv_threshold)
         return
     if not big:
-        e["verdict"] = SAME
-        e["reason"] = ("no median change" if eff is None or eff == 0 else
-                       "%+.1f%% is below the %.0f%% floor" % (100 * eff, 100 * settings.min_effect))
+        _same_or_inconclusive(e, settings, "no median change" if eff is None or eff == 0 else
+                              "%+.1f%% is below the %s floor"
+                              % (100 * eff, _pct(settings.min_effect)))
         return
     best = st.min_p(e["base"]["n"], e["new"]["n"])
     if best > cutoff:
@@ -163,8 +204,32 @@ def _decide(e, settings, cutoff, m):
                           else "Holm", m, cutoff,
                           "; %d repetitions per side could" % need if need else ""))
         return
-    e["verdict"] = SAME
-    e["reason"] = "%+.1f%% within the noise (p(adj) %.2g)" % (100 * eff, e["p_adjusted"])
+    _same_or_inconclusive(e, settings, "%+.1f%% not significant (p(adj) %.2g)"
+                          % (100 * eff, e["p_adjusted"]))
+
+
+def _pct(v):
+    return "%.3g%%" % (100 * v)
+
+
+def ci_text(ci):
+    """[-1.2, +7.4] in percent; "-" without an interval."""
+    return "-" if ci is None else "[%+.1f, %+.1f]" % (100 * ci[0], 100 * ci[1])
+
+
+def _same_or_inconclusive(e, settings, what):
+    """"same" needs the whole bootstrap interval strictly inside +-min_effect;
+    otherwise the data cannot tell a change of min_effect from none."""
+    ci, m = e["ci"], settings.min_effect
+    level = "%.0f%% CI" % (100 * settings.ci_level)
+    if ci is not None and -m < ci[0] and ci[1] < m:
+        e["verdict"] = SAME
+        e["reason"] = "%s; %s %s inside +-%s" % (what, level, ci_text(ci), _pct(m))
+        return
+    e["verdict"] = INCONCLUSIVE
+    e["reason"] = ("%s, but the %s %s reaches beyond +-%s" % (what, level, ci_text(ci), _pct(m))
+                   if ci is not None else
+                   "%s, but no %s (a base median of 0)" % (what, level))
 
 
 def _status_entry(cb, cn):
@@ -193,21 +258,28 @@ def compare(base, new, settings):
         c = {"name": name, "scenario": cb.scenario or cn.scenario,
              "primitive": cb.primitive or cn.primitive, "params": cb.params or cn.params,
              "status": {"base": cb.status, "new": cn.status}, "verdict": None, "reason": "",
-             "case_level": False, "figures": []}
+             "case_level": False, "measurement_differs": [], "figures": []}
         cases.append(c)
         status = _status_entry(cb, cn)
         if status:
             c["verdict"], c["reason"] = status
             c["case_level"] = True
             continue
-        machine_note = None
+        refused, notes = [], []
         if cb.machine != cn.machine:
             text = "different machine: %s vs %s" % (machine_text(cb.machine),
                                                     machine_text(cn.machine))
-            if not settings.allow_different_machine:
-                c["verdict"], c["reason"], c["case_level"] = NOT_COMPARABLE, text, True
-                continue
-            machine_note = text + " (compared anyway: --allow-different-machine)"
+            if settings.allow_different_machine:
+                notes.append(text + " (compared anyway: --allow-different-machine)")
+            else:
+                refused.append(text)
+        c["measurement_differs"], measured_refused, measured_notes = \
+            measurement_check(cb, cn, settings)
+        refused += measured_refused
+        notes += measured_notes
+        if refused:
+            c["verdict"], c["reason"], c["case_level"] = NOT_COMPARABLE, "; ".join(refused), True
+            continue
         nb = sum(1 for r in cb.rows if r.get("status") == "ok")
         nn = sum(1 for r in cn.rows if r.get("status") == "ok")
         if min(nb, nn) < MIN_REPETITIONS:
@@ -217,7 +289,7 @@ def compare(base, new, settings):
                            "%d vs %d cannot give p below %.2g)"
                            % (nb, nn, MIN_REPETITIONS, nb, nn, st.min_p(nb, nn)))
         for fig in FIGURES:
-            e = _figure_entry(cb, cn, fig, settings, machine_note)
+            e = _figure_entry(cb, cn, fig, settings, notes)
             if e is None:
                 continue
             c["figures"].append(e)
@@ -267,7 +339,7 @@ def _significance_summary(tests, cutoffs, settings):
 
 def summarize(report):
     """Counts of case verdicts and the gate; stored in report['summary']."""
-    counts = {v: 0 for v in (WORSE, BETTER, SAME, UNSTABLE, NOT_COMPARABLE)}
+    counts = {v: 0 for v in VERDICTS}
     for c in report["cases"]:
         counts[c["verdict"]] += 1
     worse_shapes = [s for s in report.get("shape", []) if s.get("verdict") == WORSE]
@@ -285,5 +357,4 @@ def summarize(report):
 
 
 def summary_line(counts):
-    return ", ".join("%d %s" % (counts[v], v)
-                     for v in (WORSE, BETTER, SAME, UNSTABLE, NOT_COMPARABLE))
+    return ", ".join("%d %s" % (counts.get(v, 0), v) for v in VERDICTS)

@@ -285,8 +285,9 @@ class QueueFigures(FigureWriter):
             ax.set_xlim(lo_x, max(xs) * 2)
         ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: fmt_ns(v))
                                      if unit == "ns" else ticker.EngFormatter(sep=" "))
-        ax.set_xlabel("%s (log scale)" % key.replace("enqueue_dequeue",
-                                                     "enqueue -> dequeue latency"))
+        ax.set_xlabel("%s (log scale)" % key.replace(
+            "enqueue_dequeue", "enqueue -> dequeue latency").replace(
+            "sojourn", "sojourn time (queue depth / rate, Little's law)"))
         ax.grid(True, axis="x", which="major", alpha=0.3, lw=0.6)
         ax.grid(True, axis="x", which="minor", alpha=0.12, lw=0.4)
         missing = sorted(set(cr.primitives(srows + slost)) - {p for p, _, _ in entries})

@@ -411,7 +411,7 @@ void expect_valid_throughput() {
     EXPECT_EQ(s.checks["order_violations"], 0);
     EXPECT_EQ(s.metrics["messages_sent"], s.metrics["messages_received"]);
     ASSERT_EQ(s.latencies.size(), 1u);
-    EXPECT_EQ(s.latencies[0].first, "enqueue_dequeue");
+    EXPECT_EQ(s.latencies[0].first, "sojourn");
     EXPECT_GT(s.latencies[0].second.count(), 0u);
     EXPECT_GT(s.threads[1].cpu_ns, 0u);
     // For the eye only (no timing is asserted): loaded machines vary widely.

@@ -12,7 +12,8 @@
 
 namespace contend::test {
 
-// The CaseConfig of one short repetition, unpinned, every operation sampled.
+// The CaseConfig of one short repetition, unpinned, with a latency phase half
+// as long as the window in which every operation is timed.
 // `busy` and `clock` must outlive the run; an uncalibrated BusyWork (one
 // iteration per ns) is close enough where only correctness is checked.
 inline CaseConfig short_case(std::string scenario, const PrimitiveInfo* primitive, int threads,
@@ -24,6 +25,8 @@ inline CaseConfig short_case(std::string scenario, const PrimitiveInfo* primitiv
     c.threads = threads;
     c.warmup_ns = warmup_ns;
     c.duration_ns = duration_ns;
+    c.latency_ns = duration_ns / 2;
+    c.sample_every = 1;
     c.busy = &busy;
     c.clock = &clock;
     return c;

@@ -8,16 +8,38 @@ import math
 import random
 
 
+def measurement(**changes):
+    """The measurement configuration the harness records in context.measurement
+    (protocol 2), with `changes` applied."""
+    m = {"protocol_version": 2, "sample_every": "auto", "latency_window_ns": 20000000,
+         "duration_ns": 100000000, "warmup_ns": 0, "pin": "none", "order": "interleaved",
+         "seed": 1, "build_type": "Release", "cxx_flags": "-O2", "sanitizer": None,
+         "delay_iterations_per_ns": 1.8}
+    for k, v in changes.items():
+        if k not in m:
+            raise KeyError("no measurement field %r" % k)
+        m[k] = v
+    return m
+
+
 def context(host="synth", cpu="Synthetic CPU", cpus=8, date="2026-11-01T00:00:00+00:00",
-            rev=None):
-    return {"date": date, "host_name": host, "executable": "contend", "num_cpus": cpus,
+            rev=None, measured=None):
+    """A result's context. measured: the context.measurement object (default
+    measurement()); False for a file written before it existed (protocol 1),
+    whose options and delay_calibration then say what they can."""
+    ctx = {"date": date, "host_name": host, "executable": "contend", "num_cpus": cpus,
             "library_build_type": "release", "schema_version": 1, "contend_version": "0.1.0",
             "git_revision": rev, "compiler": "GNU 12.2.0", "cxx_flags": "-O2",
             "build_type": "Release", "kernel": "Linux", "cpu_model": cpu,
             "topology": {"packages": 1, "cores": cpus, "pus": cpus, "numa_nodes": 1},
-            "options": {"repetitions": 5, "duration_ns": 1e8, "warmup_ns": 0},
+            "options": {"repetitions": 5, "duration_ns": 1e8, "warmup_ns": 0, "pin": "none",
+                        "sample_every": 1},
+            "delay_calibration": {"iterations_per_ns": 1.8, "points": []},
             "command_line": ["contend", "run"], "complete": True,
             "warnings": ["synthetic: not a measurement"], "wall_seconds": 1.0}
+    if measured is not False:
+        ctx["measurement"] = measured if measured is not None else measurement()
+    return ctx
 
 
 def sample_row(name, scenario, primitive, params, rep, reps, tput, cpu_ns=None, jain=1.0,
@@ -68,6 +90,23 @@ def synthetic_result(levels, reps=8, cv=0.02, seed=0, scale=1.0, ctx=None, statu
             t = level * scale * math.exp(rng.gauss(0, cv))
             rows.append(sample_row(name, scenario, prim, params, rep, reps, t,
                                    jain=max(0.2, 1 - 0.01 * threads * (1 + rng.gauss(0, cv))),
+                                   p99=1e10 / t))
+    return {"context": ctx or context(), "cases": cases, "benchmarks": rows}
+
+
+def samples_result(samples, ctx=None, scenario="locks.contention"):
+    """A result whose cases are {(primitive, threads): [throughput of each
+    repetition]}, exactly: for tests that need chosen medians and spreads.
+    CPU ns/op and p99 follow the throughput as in synthetic_result; the Jain
+    index is 1."""
+    cases, rows = [], []
+    for (prim, threads), values in samples.items():
+        params = {"threads": threads, "cs_ns": 100}
+        name = case_name(scenario, prim, params)
+        cases.append({"name": name, "scenario": scenario, "primitive": prim, "params": params,
+                      "status": "ok", "detail": None, "signal": None, "samples": len(values)})
+        for rep, t in enumerate(values):
+            rows.append(sample_row(name, scenario, prim, params, rep, len(values), t,
                                    p99=1e10 / t))
     return {"context": ctx or context(), "cases": cases, "benchmarks": rows}
 

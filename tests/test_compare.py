@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """Tests of scripts/compare.py and its modules (compare_stats, compare_load,
-compare_verdict, compare_shape, compare_render).
+compare_verdict, compare_shape, compare_render): the statistics (exact test,
+corrections, bootstrap interval), the gate, "same" only inside the interval
+and "inconclusive" otherwise, refusing runs measured differently (machine or
+measurement configuration), and the console / Markdown / JSON output.
 
     /usr/bin/python3 tests/test_compare.py [unittest options]
 
@@ -21,14 +24,15 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_support import ROOT, SCRIPTS, ToolCase  # noqa: E402
-from synthetic_results import LEVELS, context, scale_throughput, synthetic_result  # noqa: E402
+from synthetic_results import (LEVELS, context, measurement, samples_result,  # noqa: E402
+                               scale_throughput, synthetic_result)
 
 COMPARE = os.path.join(SCRIPTS, "compare.py")
 REFERENCE = os.path.join(ROOT, "results", "reference", "xeon-16vcpu-vm", "locks-contention.json")
 sys.path.insert(0, SCRIPTS)
 import compare_stats as cs  # noqa: E402
-from compare_load import Side  # noqa: E402
-from compare_verdict import Settings, compare  # noqa: E402
+from compare_load import Side, measurement_differences, measurement_of  # noqa: E402
+from compare_verdict import Settings, compare, summarize  # noqa: E402
 
 NO_REFERENCE = "no committed reference run at %s" % REFERENCE
 
@@ -96,6 +100,41 @@ class StatsTest(unittest.TestCase):
             self.assertAlmostEqual(got, want)
         for got, want in zip(cs.adjust(p, "holm"), [0.04, 0.09, 0.09, 0.5]):
             self.assertAlmostEqual(got, want)
+
+    def test_bootstrap_interval_matches_scipy(self):
+        """The percentile bootstrap of median(NEW)/median(BASE) - 1 with each
+        side resampled on its own is scipy.stats.bootstrap(paired=False)."""
+        import statistics
+        from scipy.stats import bootstrap
+        rng = random.Random(7)
+        for n_b, n_n in ((8, 8), (5, 7)):  # even and odd sizes (median of two or one)
+            b = [100 * rng.lognormvariate(0, 0.05) for _ in range(n_b)]
+            n = [105 * rng.lognormvariate(0, 0.05) for _ in range(n_n)]
+            ours = cs.bootstrap_change_ci(b, n, resamples=20000)
+            ref = bootstrap((b, n), lambda x, y: statistics.median(y) / statistics.median(x) - 1,
+                            paired=False, vectorized=False, method="percentile",
+                            n_resamples=20000, random_state=1).confidence_interval
+            self.assertAlmostEqual(ours[0], ref.low, delta=0.005)
+            self.assertAlmostEqual(ours[1], ref.high, delta=0.005)
+            effect = cs.relative_change(statistics.median(b), statistics.median(n))
+            self.assertLess(ours[0], effect)
+            self.assertGreater(ours[1], effect)
+
+    def test_bootstrap_is_deterministic(self):
+        rng = random.Random(9)
+        b = [rng.gauss(100, 5) for _ in range(6)]
+        n = [rng.gauss(100, 5) for _ in range(6)]
+        first = cs.bootstrap_change_ci(b, n)
+        random.seed(12345)  # the global generator has no say
+        random.random()
+        self.assertEqual(cs.bootstrap_change_ci(list(b), list(n)), first)
+        self.assertEqual(cs.bootstrap_change_ci(b, n, seed=cs.BOOTSTRAP_SEED), first)
+        self.assertNotEqual(cs.bootstrap_change_ci(b, n, seed=cs.BOOTSTRAP_SEED + 1), first)
+        self.assertGreaterEqual(cs.BOOTSTRAP_RESAMPLES, 2000)
+        # Edge cases: no spread is a zero-width interval, a missing side none.
+        self.assertEqual(cs.bootstrap_change_ci([5.0] * 5, [5.0] * 5), (0.0, 0.0))
+        self.assertIsNone(cs.bootstrap_change_ci([], [1.0]))
+        self.assertIsNone(cs.bootstrap_change_ci([0.0] * 5, [1.0] * 5))
 
 
 # --- the gate -----------------------------------------------------------------
@@ -207,7 +246,8 @@ class GateTest(ToolCase):
                 if e["figure"] == "p99":
                     labels.setdefault(c["scenario"], set()).add(e["label"])
         self.assertEqual(labels.get("queues.pingpong"), {"p99 round_trip"}, labels)
-        self.assertEqual(labels.get("queues.throughput"), {"p99 enqueue_dequeue"}, labels)
+        # queues.throughput's latency is a sojourn time (queue depth): not gated.
+        self.assertIsNone(labels.get("queues.throughput"), labels)
 
     def test_correctness_regression_fails_the_gate(self):
         base = self.write("base.json", synthetic_result(LEVELS, seed=1))
@@ -287,7 +327,11 @@ class ReportingTest(ToolCase):
             md = f.read()
         first = md.splitlines()[0]
         self.assertTrue(first.startswith("**9 worse, 1 better, 0 same, 0 unstable, "
-                                         "0 not comparable**"), first)
+                                         "0 inconclusive, 0 not comparable**"), first)
+        # The change is printed with its bootstrap interval, in both formats.
+        self.assertRegex(p.stdout, r"WORSE +-\d+\.\d% \[-\d+\.\d, -\d+\.\d\] +throughput")
+        self.assertIn("| change [95% CI] |", md)
+        self.assertRegex(md, r"\| -\d+\.\d% \[-\d+\.\d, -\d+\.\d\] \|")
         self.assertIn("gate: **FAIL**", first)
         self.assertNotIn("<b>x</b>", md)
         self.assertIn("evil\\|&lt;b&gt;x&lt;/b&gt;", md)
@@ -310,7 +354,13 @@ class ReportingTest(ToolCase):
         new = self.write("n.json", synthetic_result(n, reps=5, cv=0.005, seed=2))
         p, rep = compare_json(self, base, new)
         self.assertExit(p, 0)
-        self.assertEqual(set(figure_verdicts(rep, "throughput")), {"same"})
+        # No point is worse or better on its own. The -4 % at 8 threads is
+        # inconclusive, not same: its interval reaches beyond -5 %.
+        tput = {c["params"]["threads"]: e for c in rep["cases"] for e in c["figures"]
+                if e["figure"] == "throughput"}
+        self.assertEqual({t: e["verdict"] for t, e in tput.items()},
+                         {1: "same", 2: "same", 4: "same", 8: "inconclusive", 16: "same"})
+        self.assertLess(tput[8]["ci"][0], -0.05)
         shape = [s for s in rep["shape"] if s["primitive"] == "mcs"]
         self.assertEqual(len(shape), 1)
         self.assertEqual(shape[0]["verdict"], "worse", shape[0])
@@ -326,6 +376,259 @@ class ReportingTest(ToolCase):
         p, rep = compare_json(self, base, self.write("f.json", synthetic_result(
             flat, reps=5, cv=0.005, seed=2)))
         self.assertEqual([s["verdict"] for s in rep["shape"]], [None])
+
+
+# --- "same" needs the interval; "inconclusive" otherwise -----------------------
+
+L = 1e6
+NOISY = [0.90, 0.95, 1.00, 1.05, 1.10]  # CV 7.9 %: under the 10 % of "unstable"
+
+
+def throughput_entries(report):
+    return [e for c in report["cases"] for e in c["figures"] if e["figure"] == "throughput"]
+
+
+class IntervalTest(ToolCase):
+    def test_noisy_pair_with_equal_medians_is_inconclusive(self):
+        base = self.write("b.json", samples_result({("mcs", 1): [L * v for v in NOISY]}))
+        new = self.write("n.json", samples_result(
+            {("mcs", 1): [L * v for v in (1.09, 0.91, 1.00, 0.96, 1.04)]}))
+        p, rep = compare_json(self, base, new)
+        self.assertExit(p, 0)  # inconclusive does not fail the gate
+        e, = throughput_entries(rep)
+        self.assertEqual(e["effect"], 0.0)
+        self.assertEqual(e["verdict"], "inconclusive", e["reason"])
+        self.assertTrue(e["ci"][0] < -0.05 or e["ci"][1] > 0.05, e["ci"])
+        self.assertIn("reaches beyond +-5%", e["reason"])
+        self.assertEqual(rep["cases"][0]["verdict"], "inconclusive")
+        self.assertEqual(rep["summary"]["cases"]["inconclusive"], 1)
+        self.assertEqual(rep["summary"]["gate"], "pass")
+        self.assertIn("0 worse, 0 better, 0 same, 0 unstable, 1 inconclusive, "
+                      "0 not comparable", p.stdout)
+        self.assertRegex(p.stdout, r"INCONCLUSIVE +\+0\.0% \[-\d+\.\d, \+\d+\.\d\] +throughput")
+        # Deterministic: another process, the same interval and verdicts.
+        _, again = compare_json(self, base, new)
+        self.assertEqual(throughput_entries(again)[0]["ci"], e["ci"])
+        # A floor wider than the interval makes the same data "same".
+        p, rep = compare_json(self, base, new, "--min-effect", "30%")
+        self.assertEqual(throughput_entries(rep)[0]["verdict"], "same")
+
+    def test_same_needs_the_interval_inside_the_floor(self):
+        base = self.write("b.json", synthetic_result(LEVELS, cv=0.01, seed=1))
+        new = self.write("n.json", synthetic_result(LEVELS, cv=0.01, seed=2))
+        p, rep = compare_json(self, base, new, "--all")
+        self.assertExit(p, 0)
+        entries = [e for c in rep["cases"] for e in c["figures"]]
+        self.assertEqual({e["verdict"] for e in entries}, {"same"})
+        for e in entries:
+            self.assertLess(-0.05, e["ci"][0], e)
+            self.assertLess(e["ci"][1], 0.05, e)
+            self.assertIn("CI", e["reason"])
+            self.assertEqual(e["ci_improvement"],
+                             e["ci"] if e["higher_is_better"] else [-e["ci"][1], -e["ci"][0]])
+        self.assertRegex(p.stdout, r"SAME +[-+]\d+\.\d% \[[-+]\d+\.\d, [-+]\d+\.\d\]")
+
+    def test_move_that_is_not_significant_is_inconclusive(self):
+        """+6 % with 8 vs 8 samples, reachable but not significant: this
+        used to be "same, within the noise"; the interval says it may well be
+        a loss or gain of more than 5 %."""
+        b = [L * (0.92 + 0.16 * i / 7) for i in range(8)]
+        base = self.write("b.json", samples_result({("mcs", 1): b}))
+        new = self.write("n.json", samples_result({("mcs", 1): [v * 1.06 for v in b]}))
+        p, rep = compare_json(self, base, new, "--family", "case")
+        self.assertExit(p, 0)
+        e, = throughput_entries(rep)
+        self.assertFalse(e["significant"])
+        self.assertAlmostEqual(e["effect"], 0.06)
+        self.assertEqual(e["verdict"], "inconclusive", e["reason"])
+        self.assertIn("not significant", e["reason"])
+
+    def test_case_verdict_and_table_order(self):
+        """A case with an inconclusive figure is inconclusive unless a figure
+        says more; the tables list it after unstable, before better."""
+        from compare_verdict import CASE_PRECEDENCE, ORDER
+        self.assertEqual(ORDER, ("worse", "not comparable", "unstable", "inconclusive",
+                                 "better", "same"))
+        self.assertLess(CASE_PRECEDENCE.index("not comparable"),
+                        CASE_PRECEDENCE.index("inconclusive"))
+        self.assertLess(CASE_PRECEDENCE.index("inconclusive"), CASE_PRECEDENCE.index("same"))
+        report = {"cases": [{"verdict": "inconclusive"}], "shape": [],
+                  "settings": {"gate_shape": False}, "only_in_base": [], "only_in_new": []}
+        self.assertEqual(summarize(report)["exit_status"], 0)
+
+
+# --- measured alike -------------------------------------------------------------
+
+class MeasurementTest(ToolCase):
+    def pair(self, base_measured, new_measured, *extra, new_ctx=None):
+        """BASE and a 20 % slower NEW: exit 1 (worse) when compared, 0 with
+        every case not comparable when refused."""
+        base = self.write("mb.json", synthetic_result(LEVELS, seed=1,
+                                                      ctx=context(measured=base_measured)))
+        new = self.write("mn.json", scale_throughput(synthetic_result(
+            LEVELS, seed=1, ctx=new_ctx or context(measured=new_measured)), 0.8))
+        return compare_json(self, base, new, *extra)
+
+    def assertRefused(self, p, rep, reason):
+        self.assertExit(p, 0)
+        self.assertEqual({c["verdict"] for c in rep["cases"]}, {"not comparable"})
+        for c in rep["cases"]:
+            self.assertTrue(c["case_level"])
+            self.assertEqual(c["reason"], reason)
+        self.assertIn("warning: %d cases were measured with different measurement "
+                      "configurations" % len(LEVELS), p.stdout)
+        # One folded line for the nine cases, naming the fields.
+        self.assertIn("NOT COMPARABLE  %d cases: %s" % (len(LEVELS), reason), p.stdout)
+        self.assertEqual({s["verdict"] for s in rep["shape"]}, {"not comparable"})
+
+    def assertCompared(self, p, rep):
+        self.assertExit(p, 1)
+        self.assertEqual(set(figure_verdicts(rep, "throughput")), {"worse"})
+        self.assertNotIn("measurement differs", p.stdout)
+        self.assertNotIn("different measurement configurations", p.stdout)
+        self.assertEqual([c for c in rep["cases"] if c["measurement_differs"]], [])
+
+    def test_sample_every(self):
+        p, rep = self.pair(measurement(sample_every=1), measurement(sample_every=1000))
+        self.assertRefused(p, rep, "measurement differs: sample_every 1 vs 1000")
+        p, rep = self.pair(measurement(sample_every="auto"), measurement(sample_every=1))
+        self.assertRefused(p, rep, "measurement differs: sample_every auto vs 1")
+        # The override compares anyway and says so on every figure and up front.
+        p, rep = self.pair(measurement(sample_every=1), measurement(sample_every=1000),
+                           "--allow-different-measurement")
+        self.assertExit(p, 1)
+        self.assertTrue(rep["settings"]["allow_different_measurement"])
+        worse = [e for c in rep["cases"] for e in c["figures"] if e["verdict"] == "worse"]
+        self.assertTrue(worse)
+        for e in worse:
+            self.assertIn("measurement differs: sample_every 1 vs 1000 (compared anyway: "
+                          "--allow-different-measurement)", e["notes"])
+        self.assertIn("verdicts computed anyway (--allow-different-measurement)", p.stdout)
+
+    def test_pin(self):
+        p, rep = self.pair(measurement(), measurement(pin="compact"))
+        self.assertRefused(p, rep, "measurement differs: pin none vs compact")
+        p, rep = self.pair(measurement(pin="0,2,4"), measurement(pin="0,1,2"))
+        self.assertRefused(p, rep, 'measurement differs: pin "0,2,4" vs "0,1,2"')
+
+    def test_protocol_version(self):
+        p, rep = self.pair(measurement(), measurement(protocol_version=3))
+        self.assertRefused(p, rep, "measurement differs: protocol_version 2 vs 3")
+
+    def test_file_without_measurement_is_protocol_1(self):
+        v1 = context(measured=False)
+        v1["options"]["sample_every"] = "auto"  # only the protocol differs
+        p, rep = self.pair(None, None, new_ctx=v1)
+        self.assertRefused(p, rep, "measurement differs: protocol_version 2 vs 1")
+        # Two older files still compare, on what their options say.
+        base = self.write("v1b.json", synthetic_result(LEVELS, seed=1,
+                                                       ctx=context(measured=False)))
+        new = self.write("v1n.json", scale_throughput(synthetic_result(
+            LEVELS, seed=1, ctx=context(measured=False)), 0.8))
+        self.assertCompared(*compare_json(self, base, new))
+        other = context(measured=False)
+        other["options"]["sample_every"] = 1000
+        new = self.write("v1o.json", synthetic_result(LEVELS, seed=1, ctx=other))
+        p, rep = compare_json(self, base, new)
+        self.assertEqual(rep["cases"][0]["reason"], "measurement differs: sample_every 1 vs 1000")
+
+    def test_delay_calibration_tolerance(self):
+        # 1.8 vs 1.85 is 2.8 % apart: within the default 5 %.
+        self.assertCompared(*self.pair(measurement(),
+                                       measurement(delay_iterations_per_ns=1.85)))
+        p, rep = self.pair(measurement(), measurement(delay_iterations_per_ns=2.0))
+        self.assertRefused(p, rep, "measurement differs: delay_iterations_per_ns 1.8 vs 2 "
+                                   "(11.1% apart, tolerance 5%)")
+        self.assertCompared(*self.pair(measurement(), measurement(delay_iterations_per_ns=2.0),
+                                       "--delay-tolerance", "15%"))
+        p, rep = self.pair(measurement(), measurement(delay_iterations_per_ns=1.85),
+                           "--delay-tolerance", "0.02")
+        self.assertEqual(rep["settings"]["delay_tolerance"], 0.02)
+        self.assertIn("delay_iterations_per_ns 1.8 vs 1.85", rep["cases"][0]["reason"])
+
+    def test_order_and_seed_do_not_matter(self):
+        p, rep = self.pair(measurement(), measurement(order="sequential", seed=424242))
+        self.assertCompared(p, rep)
+        self.assertEqual(rep["new"]["measurements"][0]["order"], "sequential")
+        self.assertEqual(rep["new"]["measurements"][0]["seed"], 424242)
+
+    def test_every_differing_field_is_named(self):
+        p, rep = self.pair(measurement(), measurement(
+            sample_every=1000, latency_window_ns=5000000, duration_ns=200000000,
+            warmup_ns=10000000, build_type="Debug", cxx_flags="-O3 -DNDEBUG",
+            sanitizer="address", order="sequential"))
+        self.assertRefused(p, rep, "measurement differs: sample_every auto vs 1000, "
+                                   "latency_window_ns 20000000 vs 5000000, "
+                                   "duration_ns 100000000 vs 200000000, "
+                                   "warmup_ns 0 vs 10000000, build_type Release vs Debug, "
+                                   'cxx_flags -O2 vs "-O3 -DNDEBUG", sanitizer null vs address')
+
+    def test_another_machine_and_measurement_both_named(self):
+        p, rep = self.pair(None, None, new_ctx=context(host="elsewhere",
+                                                        measured=measurement(pin="scatter")))
+        self.assertExit(p, 0)
+        reason = rep["cases"][0]["reason"]
+        self.assertIn("different machine: host synth", reason)
+        self.assertIn("; measurement differs: pin none vs scatter", reason)
+
+    def test_another_machine_may_have_another_delay_calibration(self):
+        """--allow-different-machine accepts that machine's busy-loop speed
+        (flagged), not another sample_every."""
+        fast = context(host="elsewhere", measured=measurement(delay_iterations_per_ns=3.6))
+        p, rep = self.pair(None, None, new_ctx=fast)
+        self.assertExit(p, 0)
+        self.assertIn("delay_iterations_per_ns 1.8 vs 3.6", rep["cases"][0]["reason"])
+        p, rep = self.pair(None, None, "--allow-different-machine", new_ctx=fast)
+        self.assertExit(p, 1)
+        e = throughput_entries(rep)[0]
+        self.assertEqual(e["verdict"], "worse")
+        self.assertIn("delay calibration differs (another machine, compared anyway: "
+                      "--allow-different-machine)", e["notes"])
+        self.assertNotIn("different measurement configurations", p.stdout)
+        fast["measurement"]["sample_every"] = 1000
+        p, rep = self.pair(None, None, "--allow-different-machine", new_ctx=fast)
+        self.assertRefused(p, rep, "measurement differs: sample_every auto vs 1000")
+
+    def test_pooled_files_must_agree(self):
+        folder = os.path.join(self.tmp, "pool")
+        self.write("pool/a.json", synthetic_result(LEVELS, seed=1))
+        self.write("pool/b.json", synthetic_result(
+            LEVELS, seed=3, ctx=context(measured=measurement(sample_every=1000))))
+        new = self.write("new.json", synthetic_result(LEVELS, seed=2))
+        p, rep = compare_json(self, folder, new)
+        self.assertExit(p, 0)
+        self.assertEqual({c["verdict"] for c in rep["cases"]}, {"not comparable"})
+        self.assertEqual(rep["cases"][0]["reason"],
+                         "measurement differs within BASE (pooled files): "
+                         "sample_every auto vs 1000")
+        self.assertIn("their samples are pooled; %d of them measured differently" % len(LEVELS),
+                      p.stdout)
+        self.assertEqual(len(rep["base"]["measurements"]), 2)
+        # Pooled files that differ only in order and seed pool.
+        self.write("pool/b.json", synthetic_result(
+            LEVELS, seed=3, ctx=context(measured=measurement(order="sequential", seed=7))))
+        p, rep = compare_json(self, folder, new)
+        self.assertExit(p, 0)
+        self.assertNotIn("not comparable", {c["verdict"] for c in rep["cases"]})
+        self.assertNotIn("measured differently", p.stdout)
+
+    def test_measurement_of_older_files(self):
+        got = dict(measurement_of(context(measured=False)))
+        self.assertEqual(got, {"protocol_version": 1, "sample_every": 1,
+                               "latency_window_ns": None, "duration_ns": 100000000,
+                               "warmup_ns": 0, "pin": "none", "build_type": "Release",
+                               "cxx_flags": "-O2", "sanitizer": None,
+                               "delay_iterations_per_ns": 1.8, "order": None, "seed": None})
+        m = measurement_of(context())
+        self.assertEqual(dict(m)["protocol_version"], 2)
+        self.assertEqual(measurement_differences(m, m), [])
+        # 1e8 and 100000000 are the same window; true is not 1.
+        as_float = measurement_of(context(measured=measurement(duration_ns=1e8)))
+        self.assertEqual(measurement_differences(m, as_float), [])
+        odd = measurement_of(context(measured=measurement(warmup_ns=True)))
+        self.assertEqual(measurement_differences(
+            measurement_of(context(measured=measurement(warmup_ns=1))), odd),
+            ["warmup_ns 1 vs true"])
 
 
 class BadInputTest(ToolCase):

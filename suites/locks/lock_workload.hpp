@@ -38,42 +38,42 @@ inline void unguarded_increment(std::atomic<std::uint64_t>& x) {
 
 inline constexpr int kNoOwner = -1;
 
-// Counts down 1-in-N operations that take timestamps.
-class Sampler {
+// The first guarded line: the validation state every critical section
+// writes, so the data the lock guards starts here (cs_lines counts it). One
+// word, so checking costs one load and two stores, none of them atomic RMWs:
+//   bit 0       held: set on entry, clear on exit (a second holder sees it)
+//   bits 1..15  who acquired last (for handoffs)
+//   bits 16..   acquisitions, incremented non-atomically (lost updates show)
+class ValidationLine {
   public:
-    explicit Sampler(std::uint32_t every) : every_(every ? every : 1), left_(every_) {}
-    bool take(bool measured) {
-        if (!measured || --left_ != 0) return false;
-        left_ = every_;
-        return true;
+    static constexpr int kMaxThreads = (1 << 15) - 1;
+
+    struct Entry {
+        std::uint64_t word;
+        bool was_held, handoff;
+    };
+    Entry enter(int me) noexcept {
+        const std::uint64_t v = state_.load(std::memory_order_relaxed);
+        state_.store(v | 1, std::memory_order_relaxed);
+        return {v, (v & 1) != 0, ((v >> 1) & kMaxThreads) != static_cast<std::uint64_t>(me)};
+    }
+    void leave(const Entry& e, int me) noexcept {
+        state_.store((((e.word >> 16) + 1) << 16) | (static_cast<std::uint64_t>(me) << 1),
+                     std::memory_order_relaxed);
+    }
+    std::uint64_t acquisitions() const noexcept {
+        return state_.load(std::memory_order_relaxed) >> 16;
     }
 
   private:
-    std::uint32_t every_, left_;
+    alignas(kCacheLine) std::atomic<std::uint64_t> state_{std::uint64_t{kMaxThreads} << 1};
 };
 
-struct Delays {
-    std::uint64_t cs_iters = 0, think_iters = 0;
-    nlohmann::json report;  // {"cs_ns": {"requested", "achieved"}, ...}
-};
-
-// Converts requested busy-work durations to loop counts and measures what
-// they really take on this core right now.
-inline Delays calibrate_delays(const CaseConfig& c) {
-    Delays d;
-    auto one = [&](const char* name, std::uint64_t& iters) {
-        const auto requested = c.params.integer(name);
-        iters = c.busy->iterations_for(static_cast<double>(requested));
-        const double achieved = c.busy->measure_briefly(iters);
-        d.report[name] = {{"requested", requested}, {"achieved", finite_or_null(achieved)}};
-    };
-    one("cs_ns", d.cs_iters);
-    one("think_ns", d.think_iters);
-    return d;
-}
-
-inline TeamConfig team_config(const CaseConfig& c) {
-    return TeamConfig{c.threads, c.warmup_ns, c.duration_ns, c.thread_cpus, c.clock->ticks_per_ns};
+// The delays of a lock workload, in TeamConfig::delays order.
+inline constexpr std::size_t kCsDelay = 0, kThinkDelay = 1;
+inline std::vector<DelayRequest> delay_requests(const CaseConfig& c) {
+    return {{"cs_ns", static_cast<double>(c.params.integer("cs_ns"))},
+            {"think_ns", static_cast<double>(c.params.integer("think_ns"))}};
 }
 
 // Runs fn.template operator()<L<Relax>>() for the relax policy the case asks

@@ -109,6 +109,10 @@ void register_locks(Registry& r, bool with_test_primitives) {
     add_scenarios(r);
     LockBinder binder{r};
     for_each_lock(binder);
+    r.add_fidelity_probe({"locks.contention",
+                          "none",
+                          {{"threads", "1"}, {"cs_ns", "0"}, {"think_ns", "0"}, {"cs_lines", "0"}},
+                          "the harness's loop with no lock and no validation, per operation"});
     if (with_test_primitives) {
         binder.plain<locks::NeverReleasesLock>(
             {.name = "test_never_releases",

@@ -20,13 +20,14 @@ struct alignas(kCacheLine) RwGuarded {
     std::atomic<std::uint64_t> version{0};  // odd while a writer is inside
     std::atomic<std::uint64_t> counter{0};
 
-    // The critical section of a writer, the lock held exclusive: `cs_iters`
-    // of busy work. Returns the violations it saw (0 under a correct lock).
-    std::uint64_t write_section(std::uint64_t cs_iters) {
+    // The critical section of a writer, the lock held exclusive, with `cs()`
+    // as its busy work. Returns the violations it saw (0 under a correct lock).
+    template <class Cs>
+    std::uint64_t write_section(Cs&& cs) {
         const std::uint64_t v = version.load(std::memory_order_relaxed);
         std::uint64_t violations = v & 1;
         version.store(v + 1, std::memory_order_relaxed);
-        spin_iterations(cs_iters);
+        cs();
         unguarded_increment(counter);
         violations += version.load(std::memory_order_relaxed) != v + 1;
         version.store(v + 2, std::memory_order_relaxed);
@@ -34,9 +35,10 @@ struct alignas(kCacheLine) RwGuarded {
     }
 
     // The critical section of a reader, the lock held shared.
-    std::uint64_t read_section(std::uint64_t cs_iters) const {
+    template <class Cs>
+    std::uint64_t read_section(Cs&& cs) const {
         const std::uint64_t v0 = version.load(std::memory_order_relaxed);
-        spin_iterations(cs_iters);
+        cs();
         const std::uint64_t v1 = version.load(std::memory_order_relaxed);
         return (v0 & 1) | (v1 != v0);
     }
@@ -52,14 +54,13 @@ inline void check_rw_exclusion(Sample& s, const RwGuarded& g, std::uint64_t viol
                 {"write_counter", counter},
                 {"expected_write_counter", write_acquisitions}};
     if (!violations && counter == write_acquisitions) return;
-    s.valid = false;
     std::string what;
     if (violations) what = std::to_string(violations) + " reader/writer overlaps seen";
     if (counter != write_acquisitions)
         what += (what.empty() ? "" : "; ") + std::string("write counter ") +
                 std::to_string(counter) + " != write acquisitions " +
                 std::to_string(write_acquisitions) + " (lost updates)";
-    s.detail = "reader-writer exclusion broken: " + what;
+    s.fail("reader-writer exclusion broken: " + what);
 }
 
 }  // namespace contend::locks

@@ -23,45 +23,46 @@ struct alignas(kCacheLine) RwThreadStats {
 
 template <SharedLockable Lock>
 Sample run_rw(const CaseConfig& c) {
-    const Delays delays = calibrate_delays(c);
     const auto read_pct = static_cast<std::uint64_t>(c.params.integer("read_pct"));
     auto lock = std::make_unique<Isolated<Lock>>();
     auto guarded = std::make_unique<RwGuarded>();
     std::vector<RwThreadStats> stats(c.threads);
 
-    Team team(team_config(c));
+    TeamConfig cfg = team_config(c);
+    cfg.delays = delay_requests(c);
+    Team team(cfg);
     Sample s = team.run([&](ThreadContext& ctx) {
         const int me = ctx.tid();
         auto& st = stats[me];
         auto& g = *guarded;
-        Sampler sampler(c.sample_every);
         std::uint64_t rng = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(me + 1);
-        auto op = [&](bool measured) {
+        const Delay cs_delay = ctx.delay(kCsDelay), think = ctx.delay(kThinkDelay);
+        auto op = [&](auto clk) {
             rng ^= rng << 13;
             rng ^= rng >> 7;
             rng ^= rng << 17;
             const bool read = rng % 100 < read_pct;
-            const bool timed = sampler.take(measured);
-            const std::uint64_t t0 = timed ? cycle_clock::now() : 0;
+            auto cs = [&] { cs_delay(clk); };
+            const std::uint64_t t0 = clk.now();
             if (read) {
                 lock->lock.lock_shared();
-                const std::uint64_t t1 = timed ? cycle_clock::now() : 0;
-                st.violations += g.read_section(delays.cs_iters);
+                const std::uint64_t t1 = clk.now();
+                st.violations += g.read_section(cs);
                 lock->lock.unlock_shared();
-                if (timed) st.read_wait.record(t1 - t0);
-                st.reads += measured;
+                if constexpr (decltype(clk)::timed) st.read_wait.record(t1 - t0);
+                st.reads += ctx.in_window();
             } else {
                 lock->lock.lock();
-                const std::uint64_t t1 = timed ? cycle_clock::now() : 0;
-                st.violations += g.write_section(delays.cs_iters);
+                const std::uint64_t t1 = clk.now();
+                st.violations += g.write_section(cs);
                 lock->lock.unlock();
                 ++st.write_acquisitions;
-                if (timed) st.write_wait.record(t1 - t0);
-                st.writes += measured;
+                if constexpr (decltype(clk)::timed) st.write_wait.record(t1 - t0);
+                st.writes += ctx.in_window();
             }
-            spin_iterations(delays.think_iters);
+            think(clk);
         };
-        ctx.run_phases(op);
+        ctx.run(op);
     });
 
     std::uint64_t reads = 0, writes = 0, write_acq = 0, violations = 0;
@@ -84,8 +85,6 @@ Sample run_rw(const CaseConfig& c) {
     const double window_s = s.window_ns * 1e-9;
     // Writer wait first: it is the figure a reader-preferring lock hides.
     s.latencies = {{"write_wait", write_wait}, {"read_wait", read_wait}};
-    s.sample_every = c.sample_every;
-    s.delays = delays.report;
     s.metrics["read_ops"] = reads;
     s.metrics["write_ops"] = writes;
     s.metrics["read_ops_per_s"] = finite_or_null(double(reads) / window_s);

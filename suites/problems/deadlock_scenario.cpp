@@ -78,7 +78,7 @@ Sample completed_sample(Dinner<Strategy>& d, const DinnerOutcome& out, const Cas
     std::uint64_t gap_ticks = 0, gaps = 0, uses = 0, violations = 0, starved = 0;
     std::string starved_names;
     for (int p = 0; p < d.cfg.seats; ++p) {
-        const ThreadWindow& w = d.windows[p];
+        const ThreadSlot& w = d.windows[p];
         const Seat& seat = d.table.seat(p);
         ThreadSample t;
         t.ops = seat.measured.load();
@@ -110,7 +110,7 @@ Sample completed_sample(Dinner<Strategy>& d, const DinnerOutcome& out, const Cas
     s.start_skew_ns = static_cast<double>(last - first) / c.clock->ticks_per_ns;
     s.thread_cpus = c.thread_cpus;
     s.latencies = {{"fork_wait", wait}};
-    s.sample_every = c.sample_every;
+    s.sample_every = d.cfg.sample_every;
     add_totals(s, d, c.clock->ticks_per_ns);
     s.metrics["philosophers_without_a_meal"] = starved;
     const std::uint64_t meals = s.checks["meals"].get<std::uint64_t>();
@@ -187,7 +187,9 @@ Sample run_dinner(const CaseConfig& c) {
     cfg.warmup_ns = c.warmup_ns;
     cfg.duration_ns = c.duration_ns;
     cfg.thread_cpus = c.thread_cpus;
-    cfg.sample_every = c.sample_every;
+    // A meal takes microseconds (sleeps, backoff): timing each one costs
+    // nothing that matters, unless --sample-every asks for fewer.
+    cfg.sample_every = c.sample_every ? c.sample_every : 1;
     nlohmann::json delays = nlohmann::json::object();
     for (const char* name : {"eat_ns", "think_ns"}) {
         const auto requested = c.params.integer(name);

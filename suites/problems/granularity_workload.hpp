@@ -4,11 +4,11 @@
 // them), with `cs_ns` of busy work while a transfer is in progress and
 // `think_ns` between transfers; an auditor sums the table every `audit_us`
 // (granularity_auditor.hpp). The tables are in granularity_tables.hpp.
-// Methodology: time-based window (thread_team.hpp); one operation = one
+// Methodology: the harness's protocol (thread_team.hpp); one operation = one
 // transfer, declined ones (source cannot pay) included, because they took the
 // same locks and did the same work. The wait until the transfer may proceed
 // (its locks held, or the atomic debit done) and the whole transfer are timed
-// with the cycle counter on 1 in `sample_every` transfers.
+// in the sampled latency phase.
 //
 // Validation: after the window every balance is non-negative and the total is
 // the initial one; under locks every audit saw exactly that total too.
@@ -49,7 +49,6 @@ inline TableShape table_shape(const ParamPoint& p) {
 
 template <class Table>
 Sample run_granularity(const CaseConfig& c) {
-    const locks::Delays delays = locks::calibrate_delays(c);
     const TableShape shape = table_shape(c.params);
     auto table = std::make_unique<Table>(shape);
     const std::int64_t total = kInitialBalance * static_cast<std::int64_t>(shape.accounts);
@@ -57,35 +56,36 @@ Sample run_granularity(const CaseConfig& c) {
 
     Auditor auditor(std::chrono::microseconds(c.params.integer("audit_us")), total,
                     [&table] { return table->audit(); });
-    Team team(locks::team_config(c));
+    TeamConfig cfg = team_config(c);
+    cfg.delays = locks::delay_requests(c);
+    Team team(cfg);
     Sample s = team.run([&](ThreadContext& ctx) {
         auto& st = stats[ctx.tid()];
         AccountPicker pick(0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(ctx.tid() + 1) +
                            static_cast<std::uint64_t>(c.repetition));
-        locks::Sampler sampler(c.sample_every);
         const std::uint64_t n = shape.accounts;
-        auto op = [&](bool measured) {
+        const Delay cs = ctx.delay(locks::kCsDelay), think = ctx.delay(locks::kThinkDelay);
+        auto op = [&](auto clk) {
             const std::size_t from = pick.next() % n, to = pick.next() % n;
             const auto amount = static_cast<std::int64_t>(1 + pick.next() % 100);
-            const bool timed = sampler.take(measured);
             std::uint64_t t1 = 0;
-            const std::uint64_t t0 = timed ? cycle_clock::now() : 0;
+            const std::uint64_t t0 = clk.now();
             const TransferOutcome out = table->transfer(from, to, amount, [&] {
-                if (timed) t1 = cycle_clock::now();
-                spin_iterations(delays.cs_iters);
+                t1 = clk.now();
+                cs(clk);
             });
-            if (timed) {
-                st.transfer.record(cycle_clock::now() - t0);
+            if constexpr (decltype(clk)::timed) {
+                st.transfer.record(clk.now() - t0);
                 st.acquire_wait.record(t1 - t0);
             }
-            if (measured) {
+            if (ctx.in_window()) {
                 st.declined += !out.moved;
                 st.same_lock += table->same_lock(from, to);
                 st.cas_retries += out.cas_retries;
             }
-            spin_iterations(delays.think_iters);
+            think(clk);
         };
-        ctx.run_phases(op);
+        ctx.run(op);
     });
     const AuditReport& audits = auditor.stop();
 
@@ -104,8 +104,6 @@ Sample run_granularity(const CaseConfig& c) {
     };
     const Footprint fp = table->footprint();
     s.latencies = {{"acquire_wait", wait}, {"transfer", whole}};
-    s.sample_every = c.sample_every;
-    s.delays = delays.report;
     s.metrics["locks"] = fp.locks;
     s.metrics["lock_bytes"] = fp.lock_bytes;
     s.metrics["lock_object_bytes"] = fp.lock_object_bytes;
@@ -139,8 +137,7 @@ Sample run_granularity(const CaseConfig& c) {
             " audits under every lock saw a wrong total (max off by " +
             std::to_string(audits.max_imbalance) + ")");
     if (!what.empty()) {
-        s.valid = false;
-        s.detail = "money not conserved: " + what;
+        s.fail("money not conserved: " + what);
     } else if (!Table::kConsistentAudit && audits.off_total) {
         s.detail = std::to_string(audits.off_total) + " of " + std::to_string(audits.audits) +
                    " lock-free audits saw money in flight (by design; total conserved)";

@@ -73,7 +73,8 @@ struct Dinner {
     Table table;
     Strategy strategy;
     std::vector<DinerStats> stats;
-    std::vector<ThreadWindow> windows;
+    std::vector<ThreadSlot> windows;
+    TeamConfig team_cfg;  // what ThreadContext reads: nothing beyond the defaults
     alignas(kCacheLine) std::atomic<Phase> phase{Phase::Waiting};
     alignas(kCacheLine) std::atomic<int> arrived{0};
     alignas(kCacheLine) std::atomic<int> finished{0};
@@ -131,22 +132,30 @@ struct Dinner {
         prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
         if (!cfg.thread_cpus.empty())
             windows[me].pinned_ok = pin_current_thread(cfg.thread_cpus[me]);
-        ThreadContext ctx(me, phase, arrived, windows[me]);
+        ThreadContext ctx(me, phase, arrived, windows[me], team_cfg);
         std::uint64_t rng = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(me + 1);
         std::uint32_t until_timed = cfg.sample_every;
         Seat& seat = table.seat(me);
         // Think a random 0..2x think_ns: seats that think in lockstep would
         // all reach for their left fork together and deadlock on the first
         // round, which demonstrates nothing about how long it takes.
-        ctx.run_phases([&](bool measured) {
+        // Its own loop, not ThreadContext::run: the coordinator below must
+        // see a stuck table, so a meal is never batched behind a phase check.
+        auto meal = [&](bool measured) {
             spin_iterations(cfg.think_iters ? next(rng) % (2 * cfg.think_iters + 1) : 0);
             const bool timed = measured && --until_timed == 0;
             if (timed) until_timed = cfg.sample_every;
-            Meal meal{*this, me, rng, cycle_clock::now(), timed};
-            strategy.dine(table, me, meal);
+            Meal m{*this, me, rng, cycle_clock::now(), timed};
+            strategy.dine(table, me, m);
             Seat::bump(seat.meals);
             if (measured) Seat::bump(seat.measured);
-        });
+        };
+        ctx.wait_start();
+        while (ctx.warming()) meal(false);
+        ctx.begin_window();
+        std::uint64_t ops = 0;
+        for (; ctx.measuring(); ++ops) meal(true);
+        ctx.end_window(ops);
         finished.fetch_add(1, std::memory_order_release);
     }
 

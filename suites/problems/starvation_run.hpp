@@ -76,7 +76,9 @@ Sample run_starvation(const CaseConfig& c) {
     auto guarded = std::make_unique<RwGuarded>();
     std::vector<StarvationThreadStats> stats(c.threads);
 
-    Team team(locks::team_config(c));
+    TeamConfig cfg = team_config(c);
+    cfg.latency_ns = 0;  // every operation is timed in the window (see above)
+    Team team(cfg);
     Sample s = team.run([&](ThreadContext& ctx) {
         const int me = ctx.tid();
         const bool writer = me >= readers;  // readers first, then writers
@@ -95,11 +97,11 @@ Sample run_starvation(const CaseConfig& c) {
             const bool warm = ctx.warming();
             const bool in_window = !warm && ctx.measuring();
             if (writer) {
-                st.violations += g.write_section(delays.write_cs);
+                st.violations += g.write_section([&] { spin_iterations(delays.write_cs); });
                 lock->lock.unlock();
                 ++st.acquisitions;
             } else {
-                st.violations += g.read_section(delays.read_cs);
+                st.violations += g.read_section([&] { spin_iterations(delays.read_cs); });
                 lock->lock.unlock_shared();
             }
             if (!warm) {

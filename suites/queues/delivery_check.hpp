@@ -1,12 +1,16 @@
 #pragma once
 // Exactly-once and ordering checks for queue scenarios, cheap enough to run
 // inside the measured loop: each consumer keeps, per producer, a count, the
-// sum and the sum of squares of the sequence numbers it received, and the
-// last one (for FIFO promises). No shared writes: consumers never touch each
-// other's tallies. After the run, the tallies over all consumers (and the
-// final drain) must equal those of 0..n-1 for a producer that sent n: a lost
-// or duplicated message changes the count, and a loss hidden by a duplicate
-// changes the sums unless both sequence numbers are equal.
+// sum of the sequence numbers it received, a hash of them, and the next
+// sequence FIFO allows. No shared writes: consumers never touch each other's
+// tallies. After the run the tallies over all consumers (and the final drain)
+// must equal those of 0..n-1 for a producer that sent n.
+//
+// Why a hash beside the sums: a loss hidden by a duplicate keeps the count,
+// and sets chosen to match keep the sum and the sum of squares too — losing
+// {1, 5, 6} while duplicating {2, 3, 7} does (12 and 62 on both sides). A sum
+// of a 64-bit mix of each sequence number (splitmix64's finaliser) is still
+// order-free, so it adds across consumers, and no small set collides.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,26 +19,45 @@
 
 namespace contend::queues {
 
+// splitmix64's finaliser: a bijection of 64-bit integers that spreads every
+// input bit over the output.
+constexpr std::uint64_t mix_sequence(std::uint64_t x) noexcept {
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBull;
+    x ^= x >> 31;
+    return x;
+}
+
 struct ProducerTally {
-    std::uint64_t count = 0, sum = 0, sum_squares = 0;  // modulo 2^64
-    std::uint64_t last = UINT64_MAX;                    // last sequence seen; MAX: none yet
+    std::uint64_t count = 0, sum = 0, hash = 0;  // modulo 2^64
+    std::uint64_t next = 0;                      // FIFO: the next sequence must be at least this
 };
 
 class DeliveryTally {
   public:
     explicit DeliveryTally(std::size_t producers) : per_producer_(producers) {}
 
-    // Returns false when `fifo` is promised and this producer's sequence did
-    // not increase at this consumer.
-    bool receive(std::uint32_t producer, std::uint64_t sequence, bool fifo) noexcept {
+    // Counts an order violation when `fifo` is promised and this producer's
+    // sequence did not increase at this tally.
+    void receive(std::uint32_t producer, std::uint64_t sequence, bool fifo) noexcept {
         auto& t = per_producer_[producer];
-        const bool in_order = !fifo || t.last == UINT64_MAX || sequence > t.last;
-        t.last = sequence;
+        // Every item older than one seen before breaks FIFO, so `next` only
+        // grows (a late item counts once, and so does each one behind it).
+        order_violations_ += fifo & (sequence < t.next);
+        t.next = sequence < t.next ? t.next : sequence + 1;
         ++t.count;
         t.sum += sequence;
-        t.sum_squares += sequence * sequence;
-        order_violations_ += !in_order;
-        return in_order;
+        t.hash += mix_sequence(sequence);
+    }
+    // A drain after the run: every item it finds must be newer than any the
+    // consumers got from the same producer (a FIFO queue hands items out in
+    // the order they went in, so one left behind is never older).
+    void expect_newer_than(const std::vector<DeliveryTally>& consumers) {
+        for (const auto& c : consumers)
+            for (std::size_t p = 0; p < per_producer_.size(); ++p)
+                per_producer_[p].next = std::max(per_producer_[p].next, c.per_producer_[p].next);
     }
     bool knows(std::uint32_t producer) const { return producer < per_producer_.size(); }
     std::uint64_t order_violations() const { return order_violations_; }
@@ -48,7 +71,7 @@ class DeliveryTally {
 struct DeliveryVerdict {
     bool ok = true;
     std::uint64_t lost_or_duplicated = 0;   // |sent - received| summed over producers
-    std::uint64_t checksum_mismatches = 0;  // producers whose sums disagree
+    std::uint64_t checksum_mismatches = 0;  // producers whose sums or hashes disagree
     std::string detail;                     // first problem, one line
 };
 

@@ -1,10 +1,11 @@
 #pragma once
 // queues.pingpong — round trip between two threads through two queues: the
 // initiator stamps a message, pushes it on the outbound queue, and waits for
-// the echo thread to send it back on the return queue. Every round trip is
-// timed. Before the queue rounds, the same two threads (same pinning) bounce
-// one cache line: that round trip is the physical floor no queue can beat,
-// and the ratio queue/floor says how much the queue itself costs.
+// the echo thread to send it back on the return queue. The harness's window
+// counts round trips untimed; its sampled latency phase times them (the
+// figure the gate tests for queues). Before the queue rounds, the same two threads (same pinning)
+// bounce one cache line: that round trip is the physical floor no queue can beat, and the ratio
+// queue/floor says how much the queue itself costs.
 //
 // Validation: every echo must return the sequence number just sent.
 #include <sched.h>
@@ -19,9 +20,9 @@ namespace contend::queues {
 template <class Q, class T>
 Sample run_pingpong(const CaseConfig& c) {
     const Wait wait = wait_mode(c);
-    TeamConfig cfg{2, c.warmup_ns, c.duration_ns, c.thread_cpus, c.clock->ticks_per_ns};
+    TeamConfig cfg = team_config(c);
     // The floor gets a quarter of the window: its distribution is narrow.
-    TeamConfig floor_cfg = cfg;
+    TeamConfig floor_cfg{2, c.warmup_ns, c.duration_ns, c.thread_cpus, c.clock->ticks_per_ns};
     floor_cfg.warmup_ns = std::min<std::int64_t>(c.warmup_ns, 10'000'000);
     floor_cfg.duration_ns = std::max<std::int64_t>(c.duration_ns / 4, 10'000'000);
     const LatencyHistogram floor = measure_cache_line_round_trip(floor_cfg);
@@ -49,7 +50,7 @@ Sample run_pingpong(const CaseConfig& c) {
                 return true;
             }
         while (!q.try_push(m))
-            if (!ctx.warming() && !ctx.measuring())
+            if (ctx.stopping())
                 return false;
             else
                 back_off(wait);
@@ -62,7 +63,7 @@ Sample run_pingpong(const CaseConfig& c) {
                 return m.producer != kPoison;
             }
         while (!q.try_pop(m))
-            if (!ctx.warming() && !ctx.measuring())
+            if (ctx.stopping())
                 return false;
             else
                 back_off(wait);
@@ -71,33 +72,22 @@ Sample run_pingpong(const CaseConfig& c) {
 
     Team team(cfg);
     Sample s = team.run([&](ThreadContext& ctx) {
-        std::uint64_t ops = 0;
         T m{};
-        ctx.wait_start();
         if (ctx.tid() == 0) {
             std::uint64_t seq = 0;
-            auto round = [&](bool measured) {
+            ctx.run([&](auto clk) -> int {
                 m.sequence = seq;
-                const std::uint64_t t0 = cycle_clock::now();
-                if (!send(*out, m, ctx) || !receive(*back, m, ctx)) return false;
-                const std::uint64_t t1 = cycle_clock::now();
+                const std::uint64_t t0 = clk.now();
+                if (!send(*out, m, ctx) || !receive(*back, m, ctx)) return -1;  // stopped
+                const std::uint64_t t1 = clk.now();
                 mismatches += m.sequence != seq;
                 ++seq;
-                if (measured) rtt.record(t1 - t0);
-                return true;
-            };
-            while (ctx.warming() && round(false)) {
-            }
-            ctx.begin_window();
-            while (ctx.measuring() && round(true)) ++ops;
-            ctx.end_window(ops);
+                if constexpr (decltype(clk)::timed) rtt.record(t1 - t0);
+                return 1;
+            });
         } else {
-            auto echo = [&] { return receive(*out, m, ctx) && send(*back, m, ctx); };
-            while (ctx.warming() && echo()) {
-            }
-            ctx.begin_window();
-            while (ctx.measuring() && echo()) ++ops;
-            ctx.end_window(ops);
+            ctx.run(
+                [&](auto) -> int { return receive(*out, m, ctx) && send(*back, m, ctx) ? 1 : -1; });
             if (blocking)  // the initiator may still be blocked waiting for its last echo
                 while (m.producer != kPoison && receive(*out, m, ctx)) {
                 }
@@ -108,7 +98,6 @@ Sample run_pingpong(const CaseConfig& c) {
     s.threads[1].role = "echo";
     s.threads[1].counted = false;
     s.latencies = {{"round_trip", rtt}, {"cache_line_round_trip", floor}};
-    s.sample_every = 1;
     const double tpn = c.clock->ticks_per_ns;
     const double floor_p50 = floor.count() ? floor.percentile(50) / tpn : NAN;
     const double rtt_p50 = rtt.count() ? rtt.percentile(50) / tpn : NAN;
@@ -116,10 +105,8 @@ Sample run_pingpong(const CaseConfig& c) {
     s.metrics["rtt_p50_ns"] = finite_or_null(rtt_p50);
     s.metrics["rtt_over_floor"] = finite_or_null(rtt_p50 / floor_p50);
     s.checks = {{"echo_mismatches", mismatches}};
-    if (mismatches) {
-        s.valid = false;
-        s.detail = std::to_string(mismatches) + " echoes came back with another sequence number";
-    }
+    if (mismatches)
+        s.fail(std::to_string(mismatches) + " echoes came back with another sequence number");
     return s;
 }
 

@@ -56,7 +56,7 @@ Sample run_pipeline(const CaseConfig& c) {
     const Wait wait = wait_mode(c);
     const bool fifo =
         c.primitive->ordering == "fifo" || c.primitive->ordering == "per_producer_fifo";
-    const std::uint32_t every = c.sample_every ? c.sample_every : 1;
+    const std::uint32_t every = c.sample_every ? c.sample_every : kFixedSampleEvery;
     bool blocking = false;
     if constexpr (BlockingQueue<Q, T>) blocking = wait == Wait::Block;
 
@@ -77,7 +77,7 @@ Sample run_pipeline(const CaseConfig& c) {
 
     TeamConfig cfg{c.threads, c.warmup_ns, c.duration_ns, c.thread_cpus, c.clock->ticks_per_ns};
     auto gap = [](std::uint64_t in, std::uint64_t out) { return in > out ? in - out : 0; };
-    cfg.tick = [&] {
+    cfg.tick = [&](const std::vector<ThreadSlot>&) {
         constexpr auto r = std::memory_order_relaxed;
         occ_input.record(gap(stats[0].pushed.load(r), stats[router].popped.load(r)));
         std::uint64_t merged_in = 0;

@@ -66,8 +66,6 @@ void add_scenarios(Registry& r) {
                              "bound of bounded queues (initial size hint for others)", true),
           ParamSpec::choice("payload_bytes", "32", {"32", "64", "256", "1024"},
                             "whole message size (24-byte header + payload)"),
-          ParamSpec::integer("batch", 1, 1, 1024, "",
-                             "items per push/pop round between stop checks"),
           ParamSpec::choice("wait", "spin", {"spin", "yield", "block"},
                             "on full/empty: pause and retry, sched_yield, or block in the queue")},
          {},

@@ -1,12 +1,15 @@
 #pragma once
 // queues.throughput — `producers` threads push messages as fast as the queue
 // takes them, `consumers` threads pop them, for a timed window. Throughput is
-// messages consumed per second; a failed try_push (full) or try_pop (empty)
-// is counted separately and never as throughput. Each message carries its
-// send timestamp (on 1 in `sample_every` messages), so consumers record
-// enqueue→dequeue latency; this assumes the cycle counter is synchronised
-// across cores (invariant TSC). The coordinator samples occupancy (sent −
-// received) every millisecond. `wait` says what a thread does when the queue
+// messages consumed per second in the harness's untimed window; a failed
+// try_push (full) or try_pop (empty) is counted separately and never as
+// throughput. In the sampled latency phase a producer's timed push stamps its
+// message, and the consumer that pops it records the sojourn time
+// (enqueue→dequeue; assumes the cycle counter is synchronised across cores,
+// invariant TSC). Flat out, a queue runs full or empty, so the sojourn is
+// occupancy ÷ throughput (Little's law), not a handoff cost: it is labelled
+// `sojourn`. The coordinator samples occupancy (sent − received) every
+// millisecond from the published counts. `wait` says what a thread does when the queue
 // is full or empty: spin (pause), yield, or block inside the queue.
 //
 // queues.paced runs the same loop open-loop: each producer sends on a fixed
@@ -33,6 +36,7 @@
 #include "harness/stats.hpp"
 #include "harness/thread_team.hpp"
 #include "suites/locks/relax.hpp"
+#include "suites/queues/bare_loop.hpp"
 #include "suites/queues/delivery_check.hpp"
 #include "suites/queues/queue_concepts.hpp"
 
@@ -54,11 +58,11 @@ inline void back_off(Wait w) {
         relax::Pause::cpu();
 }
 
-// Per-thread state; the running totals are atomics only so the coordinator
-// may read them for occupancy (relaxed stores compile to plain moves).
+// Per-thread figures; the running counts of pushes and pops are the
+// harness's published operation counts.
 struct alignas(kCacheLine) QueueThreadStats {
-    std::atomic<std::uint64_t> moved{0};  // pushed (producer) or popped (consumer), all phases
-    std::uint64_t failed = 0;             // try_push on full / try_pop on empty, in the window
+    std::uint64_t moved = 0;   // pushed (producer) or popped (consumer), all phases
+    std::uint64_t failed = 0;  // try_push on full / try_pop on empty, in the window
     LatencyHistogram latency;
 };
 
@@ -66,36 +70,35 @@ template <class Q, class T>
 Sample run_throughput(const CaseConfig& c) {
     const auto producers = static_cast<int>(c.params.integer("producers"));
     const auto consumers = static_cast<int>(c.params.integer("consumers"));
-    const auto* batch_param = c.params.find("batch");
-    const int batch = batch_param ? static_cast<int>(std::get<std::int64_t>(*batch_param)) : 1;
     // Paced (open loop): ticks between one producer's scheduled sends; 0 = as fast as possible.
     const auto* rate_param = c.params.find("rate");
+    const bool paced = rate_param != nullptr;
     const double interval_ticks = rate_param
                                       ? c.clock->ticks_per_ns * 1e9 * producers /
                                             static_cast<double>(std::get<std::int64_t>(*rate_param))
                                       : 0.0;
     const Wait wait = wait_mode(c);
+    bool blocking = false;
+    if constexpr (BlockingQueue<Q, T>) blocking = wait == Wait::Block;
     const bool fifo =
         c.primitive->ordering == "fifo" || c.primitive->ordering == "per_producer_fifo";
-    const std::uint32_t every = c.sample_every ? c.sample_every : 1;
+    const bool priority = c.primitive->ordering == "priority";
 
     auto queue = std::make_unique<Q>(static_cast<std::size_t>(c.params.integer("capacity")));
     std::vector<QueueThreadStats> stats(producers + consumers);
-    std::vector<DeliveryTally> tallies(consumers + 1, DeliveryTally(producers));  // +1: the drain
+    std::vector<DeliveryTally> tallies(consumers, DeliveryTally(producers));
     std::atomic<int> producers_done{0};
     LatencyHistogram occupancy;
 
-    TeamConfig team_cfg{c.threads, c.warmup_ns, c.duration_ns, c.thread_cpus,
-                        c.clock->ticks_per_ns};
-    team_cfg.tick = [&] {
+    TeamConfig team_cfg = team_config(c);
+    team_cfg.tick = [&](const std::vector<ThreadSlot>& slots) {
         std::uint64_t in = 0, out = 0;
-        for (int p = 0; p < producers; ++p) in += stats[p].moved.load(std::memory_order_relaxed);
-        for (int k = 0; k < consumers; ++k)
-            out += stats[producers + k].moved.load(std::memory_order_relaxed);
+        for (int t = 0; t < producers + consumers; ++t)
+            (t < producers ? in : out) += slots[t].published.load(std::memory_order_relaxed);
         occupancy.record(in > out ? in - out : 0);
     };
     if constexpr (BlockingQueue<Q, T>)
-        if (wait == Wait::Block)
+        if (blocking)
             team_cfg.after_stop = [&] {
                 // Producers finish their last push first (consumers are still
                 // popping), then each consumer gets one poison message.
@@ -109,110 +112,82 @@ Sample run_throughput(const CaseConfig& c) {
     Sample s = team.run([&](ThreadContext& ctx) {
         const int me = ctx.tid();
         auto& st = stats[me];
-        std::uint64_t ops = 0;
         if (me < producers) {
             std::uint64_t seq = 0, rng = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(me + 1);
             double next_send = 0;  // scheduled send time in ticks (paced runs)
-            auto push_one = [&](bool measured) -> bool {
+            // One message pushed (1), or none because the run stopped (0).
+            auto push_one = [&](auto clk) -> unsigned {
                 std::uint64_t scheduled = 0;
-                if (interval_ticks > 0) {
+                if (interval_ticks > 0) {  // pacing is the workload, not a measurement
                     if (next_send == 0) next_send = static_cast<double>(cycle_clock::now());
                     scheduled = static_cast<std::uint64_t>(next_send);
                     while (cycle_clock::now() < scheduled)
-                        if (!ctx.warming() && !ctx.measuring()) return false;
+                        if (ctx.stopping()) return 0;
                     next_send += interval_ticks;
                 }
                 T m{};
                 m.producer = static_cast<std::uint32_t>(me);
                 m.sequence = seq;
-                rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-                m.priority = static_cast<std::uint32_t>(rng & 0xffff);
-                m.sent_ticks = seq % every != 0 ? 0 : scheduled ? scheduled : cycle_clock::now();
-                bool blocking_push = false;
-                if constexpr (BlockingQueue<Q, T>) blocking_push = wait == Wait::Block;
-                if (blocking_push) {
+                if (priority) {
+                    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+                    m.priority = static_cast<std::uint32_t>(rng & 0xffff);
+                }
+                if constexpr (decltype(clk)::timed)
+                    m.sent_ticks = scheduled ? scheduled : clk.now();
+                if (blocking) {
                     if constexpr (BlockingQueue<Q, T>) queue->push(m);
                 } else {
                     while (!queue->try_push(m)) {
-                        st.failed += measured;
-                        if (!ctx.warming() && !ctx.measuring()) return false;  // stopped while full
+                        st.failed += ctx.in_window();
+                        if (ctx.stopping()) return 0;  // stopped while full
                         back_off(wait);
                     }
                 }
                 ++seq;
-                st.moved.store(seq, std::memory_order_relaxed);
-                return true;
+                return 1;
             };
-            ctx.wait_start();
-            while (ctx.warming())
-                for (int b = 0; b < batch && push_one(false); ++b) {
-                }
-            ctx.begin_window();
-            while (ctx.measuring())
-                for (int b = 0; b < batch && push_one(true); ++b) ++ops;
-            ctx.end_window(ops);
+            st.moved = ctx.run(push_one);
             producers_done.fetch_add(1, std::memory_order_release);
             return;
         }
         auto& tally = tallies[me - producers];
-        std::uint64_t popped = 0;
-        auto take = [&](const T& m, bool measured) {
+        auto take = [&](const T& m) {
             tally.receive(m.producer, m.sequence, fifo);
-            st.moved.store(++popped, std::memory_order_relaxed);
-            if (measured && m.sent_ticks) {
+            // A stamped message comes from a producer's sampled operation;
+            // none is stamped before the latency phase.
+            if (m.sent_ticks) {
                 const std::uint64_t now = cycle_clock::now();
                 st.latency.record(now > m.sent_ticks ? now - m.sent_ticks : 0);
             }
         };
-        ctx.wait_start();
         T m{};
-        if constexpr (BlockingQueue<Q, T>) {
-            if (wait == Wait::Block) {
-                bool open = false, closed = false;
-                while (true) {
+        if (blocking) {
+            if constexpr (BlockingQueue<Q, T>)
+                st.moved = ctx.run([&](auto) -> int {
                     queue->pop(m);
-                    const bool measured = ctx.measuring();
-                    if (measured && !open) {
-                        ctx.begin_window();
-                        open = true;
-                    }
-                    if (!measured && open && !closed) {
-                        ctx.end_window(ops);
-                        closed = true;
-                    }
-                    if (m.producer == kPoison) break;
-                    take(m, measured);
-                    ops += measured;
-                }
-                if (!open) ctx.begin_window();
-                if (!closed) ctx.end_window(ops);
-                return;
-            }
+                    if (m.producer == kPoison) return -1;  // never block again
+                    take(m);
+                    return 1;
+                });
+            return;
         }
-        while (ctx.warming())
-            for (int b = 0; b < batch; ++b)
-                if (queue->try_pop(m))
-                    take(m, false);
-                else
-                    back_off(wait);
-        ctx.begin_window();
-        while (ctx.measuring())
-            for (int b = 0; b < batch; ++b)
-                if (queue->try_pop(m)) {
-                    take(m, true);
-                    ++ops;
-                } else {
-                    ++st.failed;
-                    back_off(wait);
-                }
-        ctx.end_window(ops);
+        st.moved = ctx.run([&](auto) -> unsigned {
+            if (queue->try_pop(m)) {
+                take(m);
+                return 1;
+            }
+            st.failed += ctx.in_window();
+            back_off(wait);
+            return 0;
+        });
     });
 
     // Drain what is left, in one thread: conservation, and a priority queue's order.
     T m{};
     std::uint64_t drained = 0, priority_inversions = 0;
     std::uint32_t previous_priority = UINT32_MAX;
-    auto& drain = tallies.back();
+    DeliveryTally drain(producers);
+    drain.expect_newer_than(tallies);
     while (queue->try_pop(m)) {
         if (m.producer == kPoison) continue;
         drain.receive(m.producer, m.sequence, fifo);
@@ -224,7 +199,6 @@ Sample run_throughput(const CaseConfig& c) {
     std::vector<std::uint64_t> sent;
     std::vector<const DeliveryTally*> received;
     std::uint64_t failed_push = 0, failed_pop = 0, order_violations = 0;
-    std::vector<double> producer_ops, consumer_ops;
     LatencyHistogram latency;
     for (int t = 0; t < producers + consumers; ++t) {
         const bool producer = t < producers;
@@ -233,9 +207,8 @@ Sample run_throughput(const CaseConfig& c) {
         ts.counted = !producer;
         ts.extra = {{"failed", stats[t].failed}};
         (producer ? failed_push : failed_pop) += stats[t].failed;
-        (producer ? producer_ops : consumer_ops).push_back(static_cast<double>(ts.ops));
         if (producer)
-            sent.push_back(stats[t].moved.load());
+            sent.push_back(stats[t].moved);
         else
             latency.merge(stats[t].latency);
     }
@@ -243,20 +216,19 @@ Sample run_throughput(const CaseConfig& c) {
         received.push_back(&t);
         order_violations += t.order_violations();
     }
+    received.push_back(&drain);
+    order_violations += drain.order_violations();
     const DeliveryVerdict v = check_delivery(sent, received);
     const bool priority_bad = c.primitive->ordering == "priority" && priority_inversions > 0;
 
     const double items = static_cast<double>(s.total_ops());
-    auto jain = [](const std::vector<double>& x) {
-        const auto f = fairness(x);
-        return f.jain ? finite_or_null(*f.jain) : nlohmann::json(nullptr);
-    };
-    s.latencies = {{"enqueue_dequeue", latency}};
-    s.sample_every = every;
+    // Sojourn time: with producers running flat out, a message waits behind
+    // the whole occupancy (Little's law), so this is a queue-depth figure,
+    // not the queue's handoff cost (queues.pingpong and queues.paced below
+    // saturation measure that).
+    s.latencies = {{paced ? "enqueue_dequeue" : "sojourn", latency}};
     s.metrics["failed_push_per_item"] = finite_or_null(failed_push / items);
     s.metrics["failed_pop_per_item"] = finite_or_null(failed_pop / items);
-    s.metrics["producer_jain_index"] = jain(producer_ops);
-    s.metrics["consumer_jain_index"] = jain(consumer_ops);
     s.metrics["occupancy_p50"] = occupancy.count() ? occupancy.percentile(50) : 0;
     s.metrics["occupancy_p90"] = occupancy.count() ? occupancy.percentile(90) : 0;
     s.metrics["occupancy_max"] = occupancy.max();
@@ -266,14 +238,21 @@ Sample run_throughput(const CaseConfig& c) {
         s.metrics["offered_items_per_s"] = offered;
         s.metrics["achieved_over_offered"] = finite_or_null(items / (s.window_ns * 1e-9) / offered);
     }
-    report_delivery(s, v, fifo, order_violations,
-                    "messages arrived before an earlier one of the same producer");
-    s.checks["priority_inversions_in_drain"] = priority_inversions;
-    if (s.valid && priority_bad) {
-        s.valid = false;
-        s.detail = "priority order broken: " + std::to_string(priority_inversions) +
-                   " inversions while draining";
+    // The 1x1 figure's reference: a bare loop of the same queue, capacity,
+    // message and pinning, measured now (bare_loop.hpp).
+    if (!paced && producers == 1 && consumers == 1 && wait == Wait::Spin) {
+        const double bare = bare_items_per_second<Q, T>(
+            static_cast<std::size_t>(c.params.integer("capacity")), c.thread_cpus,
+            std::min<std::int64_t>(c.warmup_ns, 10'000'000), c.duration_ns);
+        s.metrics["bare_items_per_s"] = finite_or_null(bare);
+        s.metrics["harness_over_bare"] = finite_or_null(items / (s.window_ns * 1e-9) / bare);
     }
+    report_delivery(s, v, fifo, order_violations,
+                    "messages arrived before an earlier one of the same producer (drain included)");
+    s.checks["priority_inversions_in_drain"] = priority_inversions;
+    if (s.valid && priority_bad)
+        s.fail("priority order broken: " + std::to_string(priority_inversions) +
+               " inversions while draining");
     return s;
 }
 

@@ -268,7 +268,7 @@ Sample run_pool(const CaseConfig& c) {
         recursive ? static_cast<std::uint32_t>(std::min<std::uint64_t>(kTreeTasks, inflight)) : 1;
     cfg.budget =
         std::max<std::uint64_t>(cfg.tree, inflight / static_cast<std::uint64_t>(submitters));
-    cfg.sample_every = c.sample_every ? c.sample_every : 1;
+    cfg.sample_every = c.sample_every ? c.sample_every : kFixedSampleEvery;
     const double task_achieved = c.busy->measure_briefly(cfg.task_iters);
 
     auto run = std::make_unique<Run>(cfg);

@@ -38,21 +38,22 @@ template <ThreadCounter C>
 Sample run_tls(const CaseConfig& c) {
     const auto read_pct = static_cast<std::uint64_t>(c.params.integer("read_pct"));
     const auto think_ns = c.params.integer("think_ns");
-    const std::uint64_t think_iters = c.busy->iterations_for(static_cast<double>(think_ns));
-    const double think_achieved = c.busy->measure_briefly(think_iters);
 
     auto counter = std::make_unique<C>(c.threads);
     std::vector<TlsThreadStats> stats(static_cast<std::size_t>(c.threads));
 
-    Team team(
-        TeamConfig{c.threads, c.warmup_ns, c.duration_ns, c.thread_cpus, c.clock->ticks_per_ns});
+    TeamConfig cfg = team_config(c);
+    cfg.delays = {{"think_ns", static_cast<double>(think_ns)}};
+    Team team(cfg);
     Sample s = team.run([&](ThreadContext& ctx) {
         auto& st = stats[static_cast<std::size_t>(ctx.tid())];
         auto writer = counter->writer(ctx.tid());
         std::uint64_t increments = 0, measured_increments = 0, measured_reads = 0;
         std::uint64_t last_read = 0, violations = 0;
         std::uint64_t rng = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(ctx.tid() + 1);
-        auto op = [&](bool measured) {
+        const Delay think = ctx.delay(0);
+        auto op = [&](auto clk) {
+            const bool measured = ctx.in_window();
             if (read_pct != 0) {
                 rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
                 if (rng % 100 < read_pct) {
@@ -62,16 +63,16 @@ Sample run_tls(const CaseConfig& c) {
                         last_read = v;
                     }
                     measured_reads += measured;
-                    spin_iterations(think_iters);
+                    think(clk);
                     return;
                 }
             }
             writer.increment();
             ++increments;
             measured_increments += measured;
-            spin_iterations(think_iters);
+            think(clk);
         };
-        ctx.run_phases(op);
+        ctx.run(op);
         counter->retire(writer);
         st.increments = increments;
         st.measured_increments = measured_increments;
@@ -90,14 +91,12 @@ Sample run_tls(const CaseConfig& c) {
     }
     const std::uint64_t total = counter->total();
     const double seconds = s.window_ns * 1e-9;
-    s.delays["think_ns"] = {{"requested", think_ns}, {"achieved", finite_or_null(think_achieved)}};
     s.metrics["increments_per_s"] = finite_or_null(static_cast<double>(incs) / seconds);
     s.metrics["reads_per_s"] = finite_or_null(static_cast<double>(reads) / seconds);
     s.metrics["counter_bytes"] = counter->footprint_bytes();
     s.checks = {
         {"final_total", total}, {"expected_total", expected}, {"read_violations", violations}};
     if (total != expected || violations != 0) {
-        s.valid = false;
         std::string what;
         if (total != expected)
             what = "final count " + std::to_string(total) + " != " + std::to_string(expected) +
@@ -106,7 +105,7 @@ Sample run_tls(const CaseConfig& c) {
         if (violations != 0)
             what += std::string(what.empty() ? "" : "; ") + std::to_string(violations) +
                     " live reads went backwards or missed the reader's own increments";
-        s.detail = "count not exact: " + what;
+        s.fail("count not exact: " + what);
     }
     return s;
 }

@@ -168,7 +168,7 @@ Sample run_ipc_throughput(const CaseConfig& c) {
                                         " must be 1");
     const std::int64_t requested = c.params.integer("capacity");
     if (requested < 1) throw std::invalid_argument("capacity must be at least 1");
-    const std::uint32_t every = c.sample_every ? c.sample_every : 1;
+    const std::uint32_t every = c.sample_every ? c.sample_every : kFixedSampleEvery;
     const double ticks_per_ns = c.clock && c.clock->ticks_per_ns > 0 ? c.clock->ticks_per_ns : 1;
     const int producer_cpu = !c.thread_cpus.empty() ? c.thread_cpus[0] : -1;
     const int consumer_cpu = c.thread_cpus.size() > 1 ? c.thread_cpus[1] : -1;
@@ -271,7 +271,7 @@ Sample run_ipc_throughput(const CaseConfig& c) {
         const std::uint64_t a = pw.begin.ticks, b = r.window.begin.ticks;
         s.start_skew_ns = static_cast<double>(a > b ? a - b : b - a) / ticks_per_ns;
     }
-    s.latencies = {{"enqueue_dequeue", reported ? sh->latency : LatencyHistogram{}}};
+    s.latencies = {{"sojourn", reported ? sh->latency : LatencyHistogram{}}};
 
     auto jain = [](double x) {
         const double one[] = {x};

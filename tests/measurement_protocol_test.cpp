@@ -1,0 +1,163 @@
+// The measurement protocol's behaviour (harness/thread_team.hpp, issue 9):
+// the throughput window reads no clock, an operation that finishes after the
+// window is not counted, the latency phase samples about 1 in N, fairness is
+// null below its threshold, and the queue delivery check catches what a count
+// and two sums cannot.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "harness/cycle_clock.hpp"
+#include "harness/sample.hpp"
+#include "harness/thread_team.hpp"
+#include "suites/queues/delivery_check.hpp"
+
+namespace contend {
+namespace {
+
+TeamConfig short_team(int threads, std::int64_t window_ns) {
+    TeamConfig cfg;
+    cfg.threads = threads;
+    cfg.warmup_ns = 2'000'000;
+    cfg.duration_ns = window_ns;
+    cfg.latency_ns = window_ns / 2;
+    cfg.ticks_per_ns = cycle_clock::calibrate(std::chrono::milliseconds(2)).ticks_per_ns;
+    return cfg;
+}
+
+TEST(MeasurementProtocol, ThroughputWindowReadsNoClock) {
+    // The op records, for every timed call (a Timed clock), whether it ran in
+    // the window; the clock it gets in the window must never be a real one.
+    std::atomic<std::uint64_t> timed_in_window{0}, timed{0}, reads{0};
+    TeamConfig cfg = short_team(2, 20'000'000);
+    cfg.sample_every = 4;
+    Team team(cfg);
+    const Sample s = team.run([&](ThreadContext& ctx) {
+        ctx.run([&](auto clk) {
+            const std::uint64_t t0 = clk.now();
+            if constexpr (decltype(clk)::timed) {
+                reads.fetch_add(1 + (clk.now() >= t0), std::memory_order_relaxed);
+                timed.fetch_add(1, std::memory_order_relaxed);
+                timed_in_window.fetch_add(ctx.in_window(), std::memory_order_relaxed);
+            }
+        });
+    });
+    EXPECT_GT(s.total_ops(), 0u);
+    EXPECT_GT(timed.load(), 0u) << "the latency phase timed nothing";
+    EXPECT_EQ(timed_in_window.load(), 0u) << "a clock was read in the throughput window";
+    EXPECT_EQ(reads.load(), 2 * timed.load());
+    for (const auto& t : s.threads) EXPECT_EQ(t.sample_every, 4u);
+}
+
+TEST(MeasurementProtocol, SampledPhaseTimesAboutOneInN) {
+    std::atomic<std::uint64_t> timed{0}, all{0};
+    TeamConfig cfg = short_team(1, 10'000'000);
+    cfg.sample_every = 10;
+    Team team(cfg);
+    team.run([&](ThreadContext& ctx) {
+        ctx.run([&](auto clk) {
+            if (!ctx.in_window()) all.fetch_add(1, std::memory_order_relaxed);
+            if constexpr (decltype(clk)::timed) timed.fetch_add(1, std::memory_order_relaxed);
+        });
+    });
+    ASSERT_GT(timed.load(), 100u);
+    // Warm-up operations are in `all` too, so the ratio is only bounded above.
+    EXPECT_LT(timed.load(), all.load() / 5);
+}
+
+TEST(MeasurementProtocol, OperationFinishingAfterTheWindowIsNotCounted) {
+    // 10 ms operations in a 25 ms window: at most 3 can finish inside it.
+    // The one in flight at the stop finishes ~5 ms later and must not count.
+    TeamConfig cfg = short_team(1, 25'000'000);
+    cfg.warmup_ns = 0;
+    cfg.latency_ns = 0;
+    Team team(cfg);
+    const Sample s = team.run([&](ThreadContext& ctx) {
+        ctx.run([&](auto) { std::this_thread::sleep_for(std::chrono::milliseconds(10)); });
+    });
+    ASSERT_EQ(s.threads.size(), 1u);
+    EXPECT_LE(s.threads[0].ops, 3u);
+    EXPECT_LE(static_cast<double>(s.threads[0].ops) * 10e6, s.window_ns + 1e6);
+}
+
+TEST(MeasurementProtocol, AutomaticSampleEveryKeepsTimingUnderOnePercent) {
+    // 3 reads of 10 ns against a 1 ns operation: timing every 3000th costs 1 %.
+    EXPECT_EQ(choose_sample_every(1.0, 10.0, 3), 3000u);
+    EXPECT_EQ(choose_sample_every(10'000.0, 10.0, 3), 1u);  // slow op: time every one
+    EXPECT_EQ(choose_sample_every(0.0, 10.0, 3), 1u);       // unknown cost
+}
+
+Sample with_counts(std::vector<std::uint64_t> ops) {
+    Sample s;
+    s.window_ns = 1e6;
+    for (auto n : ops) {
+        ThreadSample t;
+        t.ops = n;
+        s.threads.push_back(t);
+    }
+    return s;
+}
+
+TEST(Fairness, NullWithItsReasonBelowTheThreshold) {
+    cycle_clock::Calibration clock;
+    const auto few = sample_to_json(with_counts({50, 60}), clock, 2);
+    EXPECT_TRUE(few["metrics"]["jain_index"].is_null());
+    EXPECT_TRUE(few["metrics"]["starved_threads"].is_null());
+    EXPECT_NE(few["metrics"]["fairness_null_reason"].get<std::string>().find("too few"),
+              std::string::npos);
+    const auto many = sample_to_json(with_counts({1000, 1000}), clock, 2);
+    EXPECT_DOUBLE_EQ(many["metrics"]["jain_index"].get<double>(), 1.0);
+    EXPECT_TRUE(many["metrics"]["fairness_null_reason"].is_null());
+    // A starved thread beside busy ones keeps the index: the fair share is high.
+    const auto starved = sample_to_json(with_counts({0, 5000}), clock, 2);
+    EXPECT_DOUBLE_EQ(starved["metrics"]["jain_index"].get<double>(), 0.5);
+}
+
+TEST(Latency, PercentilesUnderTenTimesTheResolutionAreMarked) {
+    cycle_clock::Calibration clock;
+    clock.ticks_per_ns = 1;
+    clock.resolution_ns = 10;
+    Sample s = with_counts({1000});
+    LatencyHistogram h;
+    for (int i = 0; i < 98; ++i) h.record(20);
+    for (int i = 0; i < 2; ++i) h.record(5000);
+    s.latencies = {{"wait", h}};
+    const auto j = sample_to_json(s, clock, 1)["latency"]["wait"];
+    EXPECT_EQ(j["resolution_ns"].get<double>(), 10.0);
+    const auto below = j["below_resolution"];
+    EXPECT_NE(std::find(below.begin(), below.end(), "p50"), below.end());
+    EXPECT_EQ(std::find(below.begin(), below.end(), "p999"), below.end());
+}
+
+TEST(Delivery, LossHiddenByDuplicatesWithEqualSumsIsCaught) {
+    // Lose {1, 5, 6}, duplicate {2, 3, 7}: the count, the sum (12) and the sum
+    // of squares (62) all match; the hash does not.
+    queues::DeliveryTally got(1);
+    for (std::uint64_t q : {0, 2, 2, 3, 3, 4, 7, 7, 8, 9}) got.receive(0, q, false);
+    const auto v = queues::check_delivery({10}, {&got});
+    EXPECT_FALSE(v.ok);
+    EXPECT_EQ(v.lost_or_duplicated, 0u);
+    EXPECT_EQ(v.checksum_mismatches, 1u);
+
+    queues::DeliveryTally all(1);
+    for (std::uint64_t q = 0; q < 10; ++q) all.receive(0, q, true);
+    EXPECT_TRUE(queues::check_delivery({10}, {&all}).ok);
+}
+
+TEST(Delivery, DrainedItemOlderThanADeliveredOneBreaksFifo) {
+    std::vector<queues::DeliveryTally> consumers(1, queues::DeliveryTally(1));
+    for (std::uint64_t q : {0, 1, 2, 5}) consumers[0].receive(0, q, true);
+    EXPECT_EQ(consumers[0].order_violations(), 0u);
+    queues::DeliveryTally drain(1);
+    drain.expect_newer_than(consumers);
+    drain.receive(0, 3, true);  // overtaken by 5, yet still in the queue
+    drain.receive(0, 4, true);
+    drain.receive(0, 6, true);
+    EXPECT_EQ(drain.order_violations(), 2u);
+}
+
+}  // namespace
+}  // namespace contend
