@@ -21,12 +21,12 @@ double trimmed_mean(const LatencyHistogram& h) {
     if (h.count() == 0) return NAN;
     const std::uint64_t limit = h.percentile(99);
     double sum = 0, n = 0;
-    std::uint64_t lower = 0;
     for (const auto& [upper, count] : h.buckets()) {
+        const std::uint64_t lower =
+            LatencyHistogram::bucket_lower(LatencyHistogram::index_of(upper));
         if (lower > limit) break;
         sum += static_cast<double>(count) * (static_cast<double>(lower) + upper) / 2.0;
         n += static_cast<double>(count);
-        lower = upper + 1;
     }
     return n > 0 ? sum / n : NAN;
 }

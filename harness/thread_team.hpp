@@ -79,9 +79,12 @@ struct Delay {
         if constexpr (Clock::timed) {
             if (iterations == 0) [[likely]]
                 return;
-            const std::uint64_t t0 = clk.now();
+            // Ordered reads: see cycle_clock::now_ordered. They count as
+            // reads of the operation, so sampling budgets for them.
+            clk.count_reads(2);
+            const std::uint64_t t0 = cycle_clock::now_ordered();
             spin_loop(iterations);
-            achieved->record(clk.now() - t0);
+            achieved->record(cycle_clock::now_ordered() - t0);
         } else {
             spin_iterations(iterations);
         }
@@ -97,6 +100,7 @@ struct Timed {
         ++*reads;
         return cycle_clock::now();
     }
+    void count_reads(std::uint32_t n) const noexcept { *reads += n; }
 };
 
 // Per-thread bookkeeping on lines of its own (128 B: the adjacent-line

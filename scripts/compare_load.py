@@ -123,7 +123,11 @@ MEASUREMENT_FIELDS = MEASUREMENT_EXACT + MEASUREMENT_TOLERANT
 # Recorded and reported, never a reason to refuse: interleaved or sequential
 # repetitions, and the shuffle's seed.
 MEASUREMENT_RECORDED = ("order", "seed")
-DELAY_TOLERANCE = 0.05
+# 25 %: the loop runs at one iteration per cycle, so its calibration is the
+# core's clock; the shared 2-vCPU VM moved it by 2x between runs minutes apart
+# (turbo and the host's load), and a pair measured at such different clocks is
+# not comparable anyway. 5 % refused nearly every pair of real runs.
+DELAY_TOLERANCE = 0.25
 # Files written before context.measurement existed.
 LEGACY_PROTOCOL = 1
 

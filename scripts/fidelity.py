@@ -58,9 +58,21 @@ def medians(path, extract):
     return {p: cr.median(v) for p, v in values.items()}
 
 
+def scenario_primitives(binary, scenario):
+    """The primitives `contend list` names for a scenario (controls left out)."""
+    listing = json.loads(run_contend(binary, ["list", "--json"]))
+    for suite in listing["suites"]:
+        for sc in suite["scenarios"]:
+            if sc["name"] == scenario:
+                return sc["primitives"]
+    return []
+
+
 def locks(binary, reps, tmp):
     out = os.path.join(tmp, "locks.json")
-    run_contend(binary, ["run", "locks.contention", "--threads", "1", "--set", "cs_ns=0",
+    prims = ["none"] + scenario_primitives(binary, "locks.contention")
+    run_contend(binary, ["run", "locks.contention", "--primitive", ",".join(prims),
+                         "--threads", "1", "--set", "cs_ns=0",
                          "--set", "think_ns=0", "--set", "cs_lines=0", "--pin", "compact",
                          "--repetitions", str(reps), "--duration", "100ms", "-q", "-o", out])
     harness = medians(out, lambda r: 1e9 / r["items_per_second"]

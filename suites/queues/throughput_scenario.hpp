@@ -243,7 +243,7 @@ Sample run_throughput(const CaseConfig& c) {
     if (!paced && producers == 1 && consumers == 1 && wait == Wait::Spin) {
         const double bare = bare_items_per_second<Q, T>(
             static_cast<std::size_t>(c.params.integer("capacity")), c.thread_cpus,
-            std::min<std::int64_t>(c.warmup_ns, 10'000'000), c.duration_ns);
+            std::min<std::int64_t>(c.warmup_ns, 10'000'000), c.duration_ns, priority);
         s.metrics["bare_items_per_s"] = finite_or_null(bare);
         s.metrics["harness_over_bare"] = finite_or_null(items / (s.window_ns * 1e-9) / bare);
     }
