@@ -182,18 +182,20 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         summary.throughput_cv = ips.cv;
         summary.unstable = ips.cv && *ips.cv > cv_threshold_;
         std::vector<double> jain, p99;
+        double resolution_ns = 0;
         for (const auto& r : rows) {
             if (auto v = number(r["metrics"]["jain_index"])) jain.push_back(*v);
             if (r.contains("primary_latency")) {
                 const auto& lat = r["latency"][r["primary_latency"].get<std::string>()];
                 if (auto v = number(lat["p99"])) p99.push_back(*v);
-                if (lat.contains("below_resolution"))
-                    for (const auto& k : lat["below_resolution"])
-                        summary.p99_below_resolution |= k == "p99";
+                if (auto res = number(lat.value("resolution_ns", nlohmann::json())))
+                    resolution_ns = *res;
             }
         }
         if (!jain.empty()) summary.median_jain = summarize(jain).median;
         if (!p99.empty()) summary.median_p99_ns = summarize(p99).median;
+        summary.p99_below_resolution =
+            summary.median_p99_ns && *summary.median_p99_ns < kResolutionFactor * resolution_ns;
     }
 
     doc_["cases"].push_back({

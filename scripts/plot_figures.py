@@ -18,6 +18,9 @@ from plot_queue_figures import QueueFigures
 from plot_style import (BAD_COLOR, NAN, Line2D, Patch, Style, items_per_s, minmax_median, plt,
                         ticker)
 
+# context.timer.below_resolution_factor: percentiles under this many times
+# the timer's resolution are marked.
+RESOLUTION_FACTOR = 10
 PERCENTILES = (("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9"))
 
 
@@ -115,7 +118,7 @@ class Figures(QueueFigures, PacedFigures):
         fig, axes = plt.subplots(1, len(keys), figsize=(4.6 + 4.2 * len(keys), 4.8),
                                  squeeze=False, layout="constrained")
         any_bad = bool(lost_here)
-        sample_every = set()
+        sample_every, below_res = set(), set()
         for ax, key in zip(axes[0], keys):
             width = 0.8 / max(1, len(prims))
             ymin = None
@@ -156,6 +159,15 @@ class Figures(QueueFigures, PacedFigures):
             ax.set_yscale("log")
             if ymin is not None:
                 ax.set_ylim(bottom=ymin / 3)
+            # Under 10x the timer's resolution the counter cannot tell the
+            # latencies apart: shade that band (the JSON lists such
+            # percentiles in below_resolution).
+            res = [cr.finite(r["latency"][key].get("resolution_ns")) for r in at
+                   if isinstance((r.get("latency") or {}).get(key), dict)]
+            res = max((v for v in res if v), default=None)
+            if res:
+                ax.axhspan(ax.get_ylim()[0], RESOLUTION_FACTOR * res, color="0.88", zorder=1)
+                below_res.add(res)
             ax.set_xticks(range(len(PERCENTILES)))
             ax.set_xticklabels([lab for _, lab in PERCENTILES])
             ax.set_xlim(-0.55, len(PERCENTILES) - 0.45)
@@ -174,6 +186,9 @@ class Figures(QueueFigures, PacedFigures):
         handles = [Patch(facecolor=self.style.color[p], label=p) for p in prims]
         handles.append(Line2D([], [], color="0.15", marker="|", ls="none", ms=10,
                               label="whisker: min to max of repetitions"))
+        if below_res:
+            handles.append(Patch(facecolor="0.88", label="below %.0fx the timer's resolution "
+                                 "(%.0f ns): not resolved" % (RESOLUTION_FACTOR, max(below_res))))
         if any_bad:
             handles.append(self.bad_handle("status not ok (hatched bar, or x: no sample)"))
         for c in lost_here:

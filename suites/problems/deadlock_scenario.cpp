@@ -127,8 +127,7 @@ Sample completed_sample(Dinner<Strategy>& d, const DinnerOutcome& out, const Cas
         add("fork uses " + std::to_string(uses) + " != 2 x meals " + std::to_string(2 * meals) +
             " (lost updates: two philosophers held one fork)");
     if (!what.empty()) {
-        s.valid = false;
-        s.detail = "fork exclusion broken: " + what;
+        s.fail("fork exclusion broken: " + what);
     } else if (starved) {
         // Starvation is what this scenario measures, not a broken promise:
         // no strategy here promises a meal per window (the waiter's

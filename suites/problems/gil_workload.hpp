@@ -239,8 +239,7 @@ Sample run_gil(const CaseConfig& c, int io_pct) {
                 " forced drops were followed by the same thread re-taking the GIL "
                 "(forced switching failed)");
         if (!what.empty()) {
-            s.valid = false;
-            s.detail = "global interpreter lock broken: " + what;
+            s.fail("global interpreter lock broken: " + what);
         } else if (idle_threads) {
             s.detail = std::to_string(idle_threads) + " of " + std::to_string(c.threads) +
                        " threads executed nothing in the window";

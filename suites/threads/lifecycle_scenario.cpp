@@ -151,8 +151,7 @@ Sample run_lifecycle(const CaseConfig& c) {
             " threads still alive 2 s after the repetition");
     if (!fp.error.empty()) add(fp.error);
     if (!what.empty()) {
-        s.valid = false;
-        s.detail = what;
+        s.fail(what);
     }
     // A thread that outlived the repetition may still touch the state: leak
     // it on purpose rather than free memory under a running thread.

@@ -166,8 +166,7 @@ inline void report_cancels(Sample& s, const CancelRecord& r, const CancelShared&
         what += (what.empty() ? "" : "; ") + std::to_string(r.early) +
                 " timers fired before their deadline";
     if (!what.empty()) {
-        s.valid = false;
-        s.detail = what;
+        s.fail(what);
     }
 }
 

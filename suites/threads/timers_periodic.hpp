@@ -158,10 +158,9 @@ inline void report_ticks(Sample& s, const TickRecord& r, Nanos period) {
                 {"early_fires", r.early},
                 {"worst_early_ns", finite_or_null(r.worst_early_ns)}};
     if (r.early) {
-        s.valid = false;
-        s.detail = std::to_string(r.early) + " of " + std::to_string(r.ticks) +
-                   " ticks fired before their deadline (worst " +
-                   std::to_string(static_cast<long long>(-r.worst_early_ns)) + " ns early)";
+        s.fail(std::to_string(r.early) + " of " + std::to_string(r.ticks) +
+               " ticks fired before their deadline (worst " +
+               std::to_string(static_cast<long long>(-r.worst_early_ns)) + " ns early)");
     }
 }
 

@@ -48,8 +48,7 @@ void finish(Sample& s, const CaseConfig& c, long slack, const std::string& error
     s.thread_cpus = c.thread_cpus;
     s.metrics["timer_slack_ns"] = slack;
     if (!error.empty()) {
-        s.valid = false;
-        s.detail = error;
+        s.fail(error);
     }
 }
 
@@ -125,8 +124,7 @@ Sample run_timers(const CaseConfig& c) {
     } catch (const std::exception& e) {  // the method could not be set up (timerfd_create...)
         Sample s;
         s.threads.resize(1);
-        s.valid = false;
-        s.detail = e.what();
+        s.fail(e.what());
         return s;
     }
 }

@@ -300,22 +300,17 @@ Sample run_ipc_throughput(const CaseConfig& c) {
                 {"foreign_messages", reported ? r.foreign : 0},
                 {"consumer_exit", exit.describe()}};
     if (!started) {
-        s.valid = false;
-        s.detail = "consumer process never reached the start: " + exit.describe();
+        s.fail("consumer process never reached the start: " + exit.describe());
     } else if (!reported) {
-        s.valid = false;
-        s.detail = "consumer process did not report: " + exit.describe() +
-                   (peer_lost ? " (the producer saw it go mid-run)" : "");
+        s.fail("consumer process did not report: " + exit.describe() +
+               (peer_lost ? " (the producer saw it go mid-run)" : ""));
     } else if (!r.delivery_ok) {
-        s.valid = false;
-        s.detail = std::string("delivery broken: ") + r.delivery_detail;
+        s.fail(std::string("delivery broken: ") + r.delivery_detail);
     } else if (r.order_violations) {
-        s.valid = false;
-        s.detail = "FIFO broken: " + std::to_string(r.order_violations) +
-                   " messages arrived before an earlier one of the same producer";
+        s.fail("FIFO broken: " + std::to_string(r.order_violations) +
+               " messages arrived before an earlier one of the same producer");
     } else if (r.foreign) {
-        s.valid = false;
-        s.detail = std::to_string(r.foreign) + " messages named a producer that does not exist";
+        s.fail(std::to_string(r.foreign) + " messages named a producer that does not exist");
     }
     return s;
 }
