@@ -16,8 +16,8 @@
 #include "harness/case_plan.hpp"
 #include "harness/console.hpp"
 #include "harness/cycle_clock.hpp"
-#include "harness/empty_loop.hpp"
 #include "harness/environment.hpp"
+#include "harness/fidelity_check.hpp"
 #include "harness/isolation.hpp"
 #include "harness/result_document.hpp"
 #include "harness/topology.hpp"
@@ -110,49 +110,6 @@ std::string default_output_path() {
         throw UsageError("-o: cannot create results/local for the default output (" + ec.message() +
                          "); pass -o FILE");
     return "results/local/" + host_name() + "-" + utc_timestamp(true) + ".json";
-}
-
-// The harness's own cost, measured at the start of every run: each suite's
-// control case (e.g. locks.contention with the `none` lock at one thread and
-// no delays: the harness's loop and nothing else) beside an empty loop of
-// the same kind Google Benchmark's loop/empty times.
-nlohmann::json measure_fidelity(const Registry& r, const RunOptions& opts,
-                                const cycle_clock::Calibration& clock, const BusyWork& busy) {
-    nlohmann::json out = nlohmann::json::object();
-    const double empty_ns = empty_loop_ns();
-    out["empty_loop_ns"] = finite_or_null(empty_ns);
-    nlohmann::json probes = nlohmann::json::array();
-    for (const auto& probe : r.fidelity_probes()) {
-        PlanRequest req{{probe.scenario}, {probe.primitive}, probe.values, {}};
-        const std::vector<PlannedCase> planned = plan_cases(r, req);
-        if (planned.size() != 1) continue;
-        const PlannedCase& pc = planned.front();
-        CaseConfig cfg;
-        cfg.scenario = pc.scenario->name;
-        cfg.primitive = pc.primitive;
-        cfg.params = pc.params;
-        cfg.threads = pc.threads;
-        cfg.warmup_ns = 10'000'000;
-        cfg.duration_ns = 50'000'000;
-        cfg.thread_cpus = plan_pinning(opts.pin == "none" ? "compact" : opts.pin, pc.threads);
-        cfg.busy = &busy;
-        cfg.clock = &clock;
-        std::vector<double> ns;
-        for (int rep = 0; rep < 3; ++rep) {
-            cfg.repetition = rep;
-            const Sample s = pc.scenario->runners.at(pc.primitive->name)(cfg);
-            if (const auto ops = s.total_ops())
-                ns.push_back(s.window_ns / static_cast<double>(ops));
-        }
-        std::sort(ns.begin(), ns.end());
-        const double median = ns.empty() ? NAN : ns[ns.size() / 2];
-        probes.push_back({{"case", pc.name},
-                          {"ns_per_op", finite_or_null(median)},
-                          {"over_empty_loop", finite_or_null(median / empty_ns)},
-                          {"what", probe.what}});
-    }
-    out["controls"] = probes;
-    return out;
 }
 
 nlohmann::json delay_calibration(const BusyWork& busy) {
@@ -287,7 +244,7 @@ int run_command(const Registry& r, RunOptions opts) {
     if (!opts.quiet)
         for (const auto& w : ctx["warnings"])
             std::fprintf(stderr, "warning: %s\n", w.get<std::string>().c_str());
-    ctx["fidelity"] = measure_fidelity(r, opts, clock, busy);
+    ctx["fidelity"] = measure_fidelity(r, opts.pin, clock, busy);
     if (!opts.quiet) print_fidelity(ctx["fidelity"], clock);
     ResultDocument doc(std::move(ctx), opts.cv_threshold);
     doc.write_atomically(opts.output);

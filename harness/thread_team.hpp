@@ -128,7 +128,7 @@ struct TeamConfig {
     std::int64_t latency_ns = 0;
     std::uint32_t sample_every = 0;  // 1 in N timed in the latency phase; 0: chosen per thread
     double timer_overhead_ns = 0;    // cost of one counter read, for choosing N
-    // Busy-work delays the operation runs through ctx.delay(i, clk), in this
+    // Busy-work delays the operation runs through ctx.delay(i)(clk), in this
     // order; each worker calibrates them on its own CPU before the barrier.
     std::vector<DelayRequest> delays{};
     // Called by the coordinator about every `tick_ns` during the window with
@@ -192,16 +192,17 @@ class ThreadContext {
     }
 
     // The manual protocol, for scenarios whose threads are not one repeated
-    // operation (a pipeline stage that forwards, an echo thread): they mark
-    // the window themselves and report their own count.
+    // operation (a pipeline stage that forwards, a philosopher the deadlock
+    // detector watches, a writer whose every wait is timed): they mark the
+    // window themselves, report their own count, and get no latency phase.
     void wait_start();  // arrive at the barrier and spin until released
     bool warming() const { return phase() == Phase::Warmup; }
     bool measuring() const { return phase() == Phase::Measure; }
-    void begin_window();                       // waits out the warm-up, snapshots CPU time
-    void end_window(std::uint64_t ops);        // snapshots CPU time, records the count
-    void end_window_counted(std::uint64_t n);  // end_window of run(): counts were published
+    void begin_window();                 // waits out the warm-up, snapshots CPU time
+    void end_window(std::uint64_t ops);  // snapshots CPU time, records the count
 
   private:
+    void end_window_counted(std::uint64_t n);  // end_window of run(): counts were published
     Phase phase() const { return phase_.load(std::memory_order_relaxed); }
 
     void publish(std::uint64_t n) { slot_.published.store(n, std::memory_order_relaxed); }
