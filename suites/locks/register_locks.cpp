@@ -38,17 +38,18 @@ bool relax_irrelevant(const PrimitiveInfo& p, const ParamPoint& point) {
 
 void add_scenarios(Registry& r) {
     r.add_suite("locks", "mutexes, spinlocks and reader-writer locks under contention");
-    auto& contention =
-        r.add_scenario({kContention,
-                        "locks",
-                        "threads hammer one lock: throughput, fairness, acquire wait, handoff",
-                        {threads_param(), ns_param("cs_ns", 100, "busy work inside the lock"),
-                         ns_param("think_ns", 400, "busy work between acquisitions"),
-                         ParamSpec::integer("cs_lines", 1, 0, 64, "lines",
-                                            "extra shared cache lines written inside the lock"),
-                         relax_param()},
-                        {},
-                        {}});
+    auto& contention = r.add_scenario(
+        {kContention,
+         "locks",
+         "threads hammer one lock: throughput, fairness, acquire wait, handoff",
+         {threads_param(), ns_param("cs_ns", 100, "busy work inside the lock"),
+          ns_param("think_ns", 400, "busy work between acquisitions"),
+          ParamSpec::integer("cs_lines", 1, 0, 64, "lines",
+                             "cache lines written inside the lock, the validation line first "
+                             "(0 and 1: that line only)"),
+          relax_param()},
+         {},
+         {}});
     contention.unsupported = too_many_threads;
     contention.not_applicable = relax_irrelevant;
     auto& rw = r.add_scenario(
