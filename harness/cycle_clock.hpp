@@ -43,7 +43,7 @@ inline std::uint64_t now() noexcept {
 // front end runs ahead of the one-iteration-per-cycle dependency chain):
 // a requested 100 ns delay read 85-87 ns that way and 102 ns ordered (tas,
 // 1 thread, same minute, 2-vCPU VM). Used where a duration of
-// straight-line work is timed (the achieved delays); ~10-40 cycles dearer.
+// straight-line work is timed (the achieved delays); dearer than now().
 inline std::uint64_t now_ordered() noexcept {
 #if defined(__x86_64__)
     _mm_lfence();
