@@ -131,9 +131,10 @@ struct TeamConfig {
     // Busy-work delays the operation runs through ctx.delay(i)(clk), in this
     // order; each worker calibrates them on its own CPU before the barrier.
     std::vector<DelayRequest> delays{};
-    // Called by the coordinator about every `tick_ns` during the window with
-    // the workers' slots (e.g. to sample a queue's occupancy from their
-    // published counts); must be cheap and not block.
+    // Called by the coordinator about every `tick_ns` with the workers' slots
+    // (e.g. to sample a queue's occupancy from their published counts); must
+    // be cheap and not block. It runs in the latency phase, so it perturbs no
+    // throughput figure; a team without one (latency_ns 0) ticks in the window.
     std::function<void(const std::vector<ThreadSlot>&)> tick{};
     std::int64_t tick_ns = 1'000'000;
     // Called by the coordinator right after the stop flag is set, before the
@@ -311,6 +312,8 @@ class Team {
     int place_coordinator();
     void restore_coordinator();
     void coordinate();  // barrier release, warm-up, window, latency phase, stop
+    // Sleeps until `end`, calling TeamConfig::tick about every tick_ns if `tick`.
+    void sleep_ticking(std::chrono::steady_clock::time_point end, bool tick);
     void snapshot(bool at_start);
     Sample collect() const;
 

@@ -14,6 +14,9 @@
 #include "harness/sample.hpp"
 #include "harness/thread_team.hpp"
 #include "suites/queues/delivery_check.hpp"
+#include "suites/queues/message.hpp"
+#include "suites/queues/primitives/mutex_fifo.hpp"
+#include "suites/queues/throughput_scenario.hpp"
 
 namespace contend {
 namespace {
@@ -157,6 +160,53 @@ TEST(Delivery, DrainedItemOlderThanADeliveredOneBreaksFifo) {
     drain.receive(0, 4, true);
     drain.receive(0, 6, true);
     EXPECT_EQ(drain.order_violations(), 2u);
+}
+
+// A FIFO that hands out every 97th message with a producer that never
+// existed: garbage the delivery check must name, whether the consumer keeps
+// its tally in registers (one producer) or per producer (two).
+template <class T>
+class ForeignQueue {
+  public:
+    explicit ForeignQueue(std::size_t capacity) : q_(capacity) {}
+    bool try_push(const T& m) { return q_.try_push(m); }
+    bool try_pop(T& m) {
+        if (!q_.try_pop(m)) return false;
+        if (++popped_ % 97 == 0) m.producer = 9;
+        return true;
+    }
+
+  private:
+    queues::MutexFifo<T> q_;
+    std::uint64_t popped_ = 0;
+};
+
+TEST(Delivery, MessageFromAProducerThatDoesNotExistFailsTheSample) {
+    using M = queues::Message<32>;
+    PrimitiveInfo info;
+    info.name = "foreign_queue";
+    info.ordering = "fifo";
+    BusyWork busy;
+    const auto clock = cycle_clock::calibrate(std::chrono::milliseconds(2));
+    for (int producers : {1, 2}) {
+        CaseConfig c;
+        c.scenario = "queues.throughput";
+        c.primitive = &info;
+        c.threads = producers + 1;
+        c.warmup_ns = 2'000'000;
+        c.duration_ns = 10'000'000;
+        c.busy = &busy;
+        c.clock = &clock;
+        c.params.set("producers", std::int64_t{producers});
+        c.params.set("consumers", std::int64_t{1});
+        c.params.set("capacity", std::int64_t{64});
+        c.params.set("wait", std::string("yield"));  // no bare loop: 1x1 spin only
+        const Sample s = queues::run_throughput<ForeignQueue<M>, M>(c);
+        EXPECT_FALSE(s.valid) << producers << " producers";
+        EXPECT_GT(s.checks.at("foreign_messages").get<std::uint64_t>(), 0u);
+        EXPECT_NE(s.detail.find("named a producer that does not exist"), std::string::npos)
+            << s.detail;
+    }
 }
 
 }  // namespace

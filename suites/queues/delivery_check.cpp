@@ -2,6 +2,21 @@
 
 namespace contend::queues {
 
+void DeliveryTally::absorb(std::uint32_t producer, const ProducerTally& t) {
+    auto& mine = per_producer_[producer];
+    mine.count += t.count;
+    mine.sum += t.sum;
+    mine.hash += t.hash;
+    mine.next = std::max(mine.next, t.next);
+    mine.late += t.late;
+}
+
+std::uint64_t DeliveryTally::order_violations() const {
+    std::uint64_t late = 0;
+    for (const auto& t : per_producer_) late += t.late;
+    return late;
+}
+
 DeliveryVerdict check_delivery(const std::vector<std::uint64_t>& sent,
                                const std::vector<const DeliveryTally*>& received) {
     DeliveryVerdict v;

@@ -11,6 +11,7 @@
 // {1, 5, 6} while duplicating {2, 3, 7} does (12 and 62 on both sides). A sum
 // of a 64-bit mix of each sequence number (splitmix64's finaliser) is still
 // order-free, so it adds across consumers, and no small set collides.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,9 +31,25 @@ constexpr std::uint64_t mix_sequence(std::uint64_t x) noexcept {
     return x;
 }
 
+// What one consumer received from one producer. A value type on purpose: a
+// consumer that reads a single producer keeps one on its stack, in registers
+// across the loop, and hands it to its DeliveryTally after the run (absorb);
+// kept in heap memory instead, every item paid five read-modify-writes that a
+// release store in try_pop keeps from being hoisted out of the loop.
 struct ProducerTally {
     std::uint64_t count = 0, sum = 0, hash = 0;  // modulo 2^64
     std::uint64_t next = 0;                      // FIFO: the next sequence must be at least this
+    std::uint64_t late = 0;  // items older than one received before (FIFO promised)
+
+    void receive(std::uint64_t sequence, bool fifo) noexcept {
+        // Every item older than one seen before breaks FIFO, so `next` only
+        // grows (a late item counts once, and so does each one behind it).
+        late += fifo & (sequence < next);
+        next = sequence < next ? next : sequence + 1;
+        ++count;
+        sum += sequence;
+        hash += mix_sequence(sequence);
+    }
 };
 
 class DeliveryTally {
@@ -42,15 +59,10 @@ class DeliveryTally {
     // Counts an order violation when `fifo` is promised and this producer's
     // sequence did not increase at this tally.
     void receive(std::uint32_t producer, std::uint64_t sequence, bool fifo) noexcept {
-        auto& t = per_producer_[producer];
-        // Every item older than one seen before breaks FIFO, so `next` only
-        // grows (a late item counts once, and so does each one behind it).
-        order_violations_ += fifo & (sequence < t.next);
-        t.next = sequence < t.next ? t.next : sequence + 1;
-        ++t.count;
-        t.sum += sequence;
-        t.hash += mix_sequence(sequence);
+        per_producer_[producer].receive(sequence, fifo);
     }
+    // Adds what a consumer tallied for `producer` on its own (see ProducerTally).
+    void absorb(std::uint32_t producer, const ProducerTally& t);
     // A drain after the run: every item it finds must be newer than any the
     // consumers got from the same producer (a FIFO queue hands items out in
     // the order they went in, so one left behind is never older).
@@ -60,12 +72,11 @@ class DeliveryTally {
                 per_producer_[p].next = std::max(per_producer_[p].next, c.per_producer_[p].next);
     }
     bool knows(std::uint32_t producer) const { return producer < per_producer_.size(); }
-    std::uint64_t order_violations() const { return order_violations_; }
+    std::uint64_t order_violations() const;
     const std::vector<ProducerTally>& per_producer() const { return per_producer_; }
 
   private:
     std::vector<ProducerTally> per_producer_;
-    std::uint64_t order_violations_ = 0;
 };
 
 struct DeliveryVerdict {

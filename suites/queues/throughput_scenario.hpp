@@ -9,8 +9,9 @@
 // invariant TSC). Flat out, a queue runs full or empty, so the sojourn is
 // occupancy ÷ throughput (Little's law), not a handoff cost: it is labelled
 // `sojourn`. The coordinator samples occupancy (sent − received) every
-// millisecond from the published counts. `wait` says what a thread does when the queue
-// is full or empty: spin (pause), yield, or block inside the queue.
+// millisecond of the latency phase from the published counts (not in the
+// throughput window: thread_team.hpp, TeamConfig::tick). `wait` says what a thread does when the
+// queue is full or empty: spin (pause), yield, or block inside the queue.
 //
 // queues.paced runs the same loop open-loop: each producer sends on a fixed
 // schedule (`rate` items/s in total, spread over the producers) and stamps
@@ -61,8 +62,9 @@ inline void back_off(Wait w) {
 // Per-thread figures; the running counts of pushes and pops are the
 // harness's published operation counts.
 struct alignas(kCacheLine) QueueThreadStats {
-    std::uint64_t moved = 0;   // pushed (producer) or popped (consumer), all phases
-    std::uint64_t failed = 0;  // try_push on full / try_pop on empty, in the window
+    std::uint64_t moved = 0;    // pushed (producer) or popped (consumer), all phases
+    std::uint64_t failed = 0;   // try_push on full / try_pop on empty, in the window
+    std::uint64_t foreign = 0;  // messages naming a producer that does not exist
     LatencyHistogram latency;
 };
 
@@ -112,11 +114,15 @@ Sample run_throughput(const CaseConfig& c) {
     Sample s = team.run([&](ThreadContext& ctx) {
         const int me = ctx.tid();
         auto& st = stats[me];
+        // The operations take the queue's address by value: reached through
+        // the unique_ptr by reference, every push and pop reloaded it twice
+        // after the queue's own acquire loads.
+        Q* const q = queue.get();
         if (me < producers) {
             std::uint64_t seq = 0, rng = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(me + 1);
             double next_send = 0;  // scheduled send time in ticks (paced runs)
             // One message pushed (1), or none because the run stopped (0).
-            auto push_one = [&](auto clk) -> unsigned {
+            auto push_one = [&, q](auto clk) -> unsigned {
                 std::uint64_t scheduled = 0;
                 if (interval_ticks > 0) {  // pacing is the workload, not a measurement
                     if (next_send == 0) next_send = static_cast<double>(cycle_clock::now());
@@ -135,9 +141,9 @@ Sample run_throughput(const CaseConfig& c) {
                 if constexpr (decltype(clk)::timed)
                     m.sent_ticks = scheduled ? scheduled : clk.now();
                 if (blocking) {
-                    if constexpr (BlockingQueue<Q, T>) queue->push(m);
+                    if constexpr (BlockingQueue<Q, T>) q->push(m);
                 } else {
-                    while (!queue->try_push(m)) {
+                    while (!q->try_push(m)) {
                         st.failed += ctx.in_window();
                         if (ctx.stopping()) return 0;  // stopped while full
                         back_off(wait);
@@ -150,36 +156,59 @@ Sample run_throughput(const CaseConfig& c) {
             producers_done.fetch_add(1, std::memory_order_release);
             return;
         }
-        auto& tally = tallies[me - producers];
-        auto take = [&](const T& m) {
-            tally.receive(m.producer, m.sequence, fifo);
-            // A stamped message comes from a producer's sampled operation;
-            // none is stamped before the latency phase.
-            if (m.sent_ticks) {
-                const std::uint64_t now = cycle_clock::now();
-                st.latency.record(now > m.sent_ticks ? now - m.sent_ticks : 0);
+        // The consumer loop, given how it tallies a message it received.
+        auto consume = [&](auto&& receive) {
+            auto take = [&](const T& m) {
+                receive(m);
+                // A stamped message comes from a producer's sampled
+                // operation; none is stamped before the latency phase.
+                if (m.sent_ticks) {
+                    const std::uint64_t now = cycle_clock::now();
+                    st.latency.record(now > m.sent_ticks ? now - m.sent_ticks : 0);
+                }
+            };
+            T m{};
+            if (blocking) {
+                if constexpr (BlockingQueue<Q, T>)
+                    st.moved = ctx.run([&, q](auto) -> int {
+                        q->pop(m);
+                        if (m.producer == kPoison) return -1;  // never block again
+                        take(m);
+                        return 1;
+                    });
+                return;
             }
-        };
-        T m{};
-        if (blocking) {
-            if constexpr (BlockingQueue<Q, T>)
-                st.moved = ctx.run([&](auto) -> int {
-                    queue->pop(m);
-                    if (m.producer == kPoison) return -1;  // never block again
+            st.moved = ctx.run([&, q](auto) -> unsigned {
+                if (q->try_pop(m)) {
                     take(m);
                     return 1;
-                });
-            return;
+                }
+                st.failed += ctx.in_window();
+                back_off(wait);
+                return 0;
+            });
+        };
+        // A message naming a producer that does not exist is foreign: a
+        // queue that handed out garbage.
+        auto& tally = tallies[me - producers];
+        std::uint64_t foreign = 0;
+        if (producers > 1) {
+            consume([&](const T& m) {
+                if (tally.knows(m.producer))
+                    tally.receive(m.producer, m.sequence, fifo);
+                else
+                    ++foreign;
+            });
+        } else {
+            // One producer: the tally stays in registers (ProducerTally).
+            ProducerTally local;
+            consume([&](const T& m) {
+                foreign += m.producer != 0;
+                local.receive(m.sequence, fifo);
+            });
+            tally.absorb(0, local);
         }
-        st.moved = ctx.run([&](auto) -> unsigned {
-            if (queue->try_pop(m)) {
-                take(m);
-                return 1;
-            }
-            st.failed += ctx.in_window();
-            back_off(wait);
-            return 0;
-        });
+        st.foreign = foreign;
     });
 
     // Drain what is left, in one thread: conservation, and a priority queue's order.
@@ -188,8 +217,13 @@ Sample run_throughput(const CaseConfig& c) {
     std::uint32_t previous_priority = UINT32_MAX;
     DeliveryTally drain(producers);
     drain.expect_newer_than(tallies);
+    std::uint64_t foreign = 0;
     while (queue->try_pop(m)) {
         if (m.producer == kPoison) continue;
+        if (!drain.knows(m.producer)) {
+            ++foreign;
+            continue;
+        }
         drain.receive(m.producer, m.sequence, fifo);
         priority_inversions += m.priority > previous_priority;
         previous_priority = m.priority;
@@ -207,6 +241,7 @@ Sample run_throughput(const CaseConfig& c) {
         ts.counted = !producer;
         ts.extra = {{"failed", stats[t].failed}};
         (producer ? failed_push : failed_pop) += stats[t].failed;
+        foreign += stats[t].foreign;
         if (producer)
             sent.push_back(stats[t].moved);
         else
@@ -247,6 +282,11 @@ Sample run_throughput(const CaseConfig& c) {
         s.metrics["bare_items_per_s"] = finite_or_null(bare);
         s.metrics["harness_over_bare"] = finite_or_null(items / (s.window_ns * 1e-9) / bare);
     }
+    // Garbage first: it also shows up as lost messages, but that is its effect.
+    s.checks["foreign_messages"] = foreign;
+    if (foreign)
+        s.fail("delivery broken: " + std::to_string(foreign) +
+               " messages named a producer that does not exist");
     report_delivery(s, v, fifo, order_violations,
                     "messages arrived before an earlier one of the same producer (drain included)");
     s.checks["priority_inversions_in_drain"] = priority_inversions;
