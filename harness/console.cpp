@@ -31,6 +31,25 @@ std::string fmt(const std::optional<double>& v, const char* f) {
     return buf;
 }
 
+// The queues whose 1x1 figure was measured beside a bare loop of the same
+// queue: the ratio says whether the harness or the queue set the figure.
+void print_harness_over_bare(const std::vector<SummaryRow>& rows) {
+    bool any = false;
+    for (const auto& r : rows) {
+        if (!r.summary.median_harness_over_bare) continue;
+        if (!any)
+            std::printf(
+                "harness over bare loop (1x1 queue figures against the same queue, "
+                "capacity, message and CPUs in a bare push/pop loop; band %.2f-%.2f):\n",
+                kHarnessOverBareLow, kHarnessOverBareHigh);
+        any = true;
+        const double v = *r.summary.median_harness_over_bare;
+        const bool inside = v >= kHarnessOverBareLow && v <= kHarnessOverBareHigh;
+        std::printf("  %-50s %5.2f%s\n", r.name.c_str(), v,
+                    inside ? "" : "  outside: read this figure beside its bare loop");
+    }
+}
+
 }  // namespace
 
 Progress::Progress(std::size_t total, bool enabled) : total_(total), enabled_(enabled) {}
@@ -92,6 +111,7 @@ void print_summary(const std::vector<SummaryRow>& rows, const std::string& outpu
                 .c_str(),
             r.summary.unstable ? "  unstable" : "");
     }
+    print_harness_over_bare(rows);
     for (const auto& r : rows)
         if (r.status != "ok")
             std::printf("%s%s: %s: %s\n", r.status.c_str(), r.summary.expected ? " (expected)" : "",

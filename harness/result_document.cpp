@@ -181,10 +181,12 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         summary.median_items_per_second = ips.n ? std::optional(ips.median) : std::nullopt;
         summary.throughput_cv = ips.cv;
         summary.unstable = ips.cv && *ips.cv > cv_threshold_;
-        std::vector<double> jain, p99;
+        std::vector<double> jain, p99, over_bare;
         double resolution_ns = 0;
         for (const auto& r : rows) {
             if (auto v = number(r["metrics"]["jain_index"])) jain.push_back(*v);
+            if (auto v = number(r["metrics"].value("harness_over_bare", nlohmann::json())))
+                over_bare.push_back(*v);
             if (r.contains("primary_latency")) {
                 const auto& lat = r["latency"][r["primary_latency"].get<std::string>()];
                 if (auto v = number(lat["p99"])) p99.push_back(*v);
@@ -194,6 +196,7 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         }
         if (!jain.empty()) summary.median_jain = summarize(jain).median;
         if (!p99.empty()) summary.median_p99_ns = summarize(p99).median;
+        if (!over_bare.empty()) summary.median_harness_over_bare = summarize(over_bare).median;
         summary.p99_below_resolution =
             summary.median_p99_ns && *summary.median_p99_ns < kResolutionFactor * resolution_ns;
     }

@@ -20,6 +20,8 @@ struct CaseSummary {
     std::optional<double> median_items_per_second, median_jain, median_p99_ns;
     std::optional<double> throughput_cv;
     bool p99_below_resolution = false;  // under kResolutionFactor x the timer's step
+    // 1x1 queue samples: the harness's figure over the same queue's bare loop.
+    std::optional<double> median_harness_over_bare;
     bool unstable = false;
 };
 

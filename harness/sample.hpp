@@ -81,6 +81,9 @@ inline constexpr double kResolutionFactor = 10;
 // with a handful per thread (a collapsed, oversubscribed case) the index
 // measures the scheduler's quantum, not the primitive.
 inline constexpr double kFairnessMinFairShare = 100;
+// The band a 1x1 queue figure must stay in, against the same queue's bare
+// loop (harness_over_bare), for the harness not to be the figure.
+inline constexpr double kHarnessOverBareLow = 0.85, kHarnessOverBareHigh = 1.15;
 
 // JSON numbers must be finite: a figure that does not exist is null.
 nlohmann::json finite_or_null(double v);

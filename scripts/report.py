@@ -5,7 +5,8 @@ Usage: report.py RESULT.json [BASE.json] [-o report.html]
 
 The page holds, in this order: the environment and its warnings; validation
 (cases that are invalid, timed out, crashed or deadlocked first, then the
-unstable ones); given BASE, the comparison of compare.py (same statistics and
+unstable ones); fidelity (the `none` control against an empty loop, 1x1
+queues against their bare loop); given BASE, the comparison of compare.py (same statistics and
 verdicts, BASE may be a folder); summary tables per scenario; every figure
 plot.py draws, inline as SVG. It has no script and loads nothing (no network,
 no external style, font or image), so it can be mailed or attached to a CI
@@ -50,7 +51,8 @@ def build(args):
         opt = (ctx.get("options") or {}).get("cv_threshold")
         cv_threshold = opt if isinstance(opt, (int, float)) and opt > 0 else 0.10
     sections = [("environment", "Environment", rh.environment(ctx)),
-                ("validation", "Validation", rh.validation(doc, cv_threshold))]
+                ("validation", "Validation", rh.validation(doc, cv_threshold)),
+                ("fidelity", "Fidelity", rh.fidelity(doc))]
     if args.base:
         base = Side("BASE", [args.base])
         new = Side("NEW", [args.result])

@@ -187,6 +187,49 @@ def validation(doc, cv_threshold):
     return "\n".join(out)
 
 
+# --- fidelity -------------------------------------------------------------------
+
+HARNESS_OVER_BARE_BAND = (0.85, 1.15)  # harness/sample.hpp kHarnessOverBare*
+
+
+def fidelity(doc):
+    """The run's own proof that the harness is not the figure: the `none`
+    control against an empty loop, and each 1x1 queue against its bare loop."""
+    ctx = doc.get("context") or {}
+    fid = ctx.get("fidelity") or {}
+    out = ['<h2 id="fidelity">Fidelity</h2>']
+    controls = [c for c in fid.get("controls") or [] if isinstance(c, dict)]
+    empty = fid.get("empty_loop_ns")
+    if controls and isinstance(empty, (int, float)):
+        out.append("<p>Controls measured at the start of the run, against an empty loop of "
+                   "%.2f ns:</p>" % empty)
+        out.append(table(("control", "ns/op", "over empty loop", "what it is"),
+                         [(c.get("case"), fmt_value(c.get("ns_per_op"), "ns"),
+                           fmt_value(c.get("over_empty_loop"), ""), c.get("what") or "")
+                          for c in controls], numeric=(1, 2)))
+    by_case = {}
+    for r in cr.samples(doc):
+        v = (r.get("metrics") or {}).get("harness_over_bare")
+        if cr.is_ok(r) and isinstance(v, (int, float)):
+            by_case.setdefault(r.get("run_name") or r.get("name"), []).append(v)
+    if by_case:
+        lo, hi = HARNESS_OVER_BARE_BAND
+        body, bad = [], []
+        for name, vals in sorted(by_case.items()):
+            m = statistics.median(vals)
+            body.append((name, len(vals), "%.2f" % m, "%.2f-%.2f" % (min(vals), max(vals))))
+            bad.append(not lo <= m <= hi)
+        out.append("<p>1x1 queue figures over the same queue, capacity, message and CPUs in a "
+                   "bare push/pop loop measured in the same repetition (band %.2f-%.2f; a "
+                   "highlighted row is a figure to read beside its bare loop).</p>" % (lo, hi))
+        out.append(table(("case", "samples", "harness over bare", "range"), body,
+                         numeric=(1, 2), row_class=lambda i: "bad" if bad[i] else None))
+    if len(out) == 1:
+        out.append("<p>This result records no fidelity figures (an older contend, or no "
+                   "case that measures them).</p>")
+    return "\n".join(out)
+
+
 # --- summary tables -------------------------------------------------------------
 
 def _med(rows, fig):

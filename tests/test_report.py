@@ -146,8 +146,8 @@ class ReportTest(ToolCase):
         self.real_result()  # skipped without one: figures_report() then has no base
         _, text, stdout, doc, base = self.figures_report()
         page = self.assertSelfContained(text)
-        self.assertEqual([h.strip() for h in page.h2 if h.strip()][:3],
-                         ["Environment", "Validation", "Comparison with %s" % base])
+        self.assertEqual([h.strip() for h in page.h2 if h.strip()][:4],
+                         ["Environment", "Validation", "Fidelity", "Comparison with %s" % base])
         self.assertIn("Summary", page.h2)
         self.assertIn("Figures", page.h2)
         self.assertIn(doc["context"]["host_name"], "".join(page.text))
@@ -185,6 +185,31 @@ class ReportTest(ToolCase):
         self.assertLess(v, body.index("timeout", v))
         self.assertLess(body.index("timeout", v), body.index("invalid", v))
         self.assertLess(body.index("lost update", v), body.index("Medians over the ok"))
+
+    def test_fidelity_shows_controls_and_queues_outside_the_band(self):
+        doc = synthetic_result(LEVELS, reps=3)
+        doc["context"]["fidelity"] = {
+            "empty_loop_ns": 0.3, "controls": [{"case": "locks.contention/none", "ns_per_op": 0.4,
+                                               "over_empty_loop": 1.33, "what": "loop alone"}]}
+        rows = [r for r in doc["benchmarks"] if r.get("run_type") == "iteration"]
+        near = {r["run_name"] for r in rows if r["primitive"] == "mcs"}
+        far = {r["run_name"] for r in rows if r["primitive"] == "ticket"}
+        for r in rows:
+            if r["run_name"] in near | far:
+                r["metrics"]["harness_over_bare"] = 1.02 if r["run_name"] in near else 1.6
+        text, _ = self.report(self.write("fid.json", doc), "--no-figures")
+        page = parse(text)
+        self.assertIn("Fidelity", page.h2)
+        section = text[text.index('id="fidelity"'):text.index('id="summary"')]
+        self.assertIn("locks.contention/none", section)
+        self.assertIn("1.33", section)
+        for name in near | far:
+            row = section[section.rindex("<tr", 0, section.index(name)):section.index(name)]
+            self.assertEqual('class="bad"' in row, name in far, name)
+        # A result without fidelity figures says so instead of an empty table.
+        text, _ = self.report(self.write("plain.json", synthetic_result(LEVELS, reps=3)),
+                              "--no-figures")
+        self.assertIn("records no fidelity figures", text)
 
     def test_incomplete_run_and_bad_input(self):
         doc = synthetic_result(LEVELS, reps=5)

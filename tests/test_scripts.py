@@ -405,6 +405,23 @@ class ModuleTest(ScriptCase):
                                 (("x", 2),): ["b"]})
 
 
+class FidelityRankingTest(unittest.TestCase):
+    """fidelity.py's ranking check: noise may swap close neighbours, but an
+    inversion of a clear gap in the bare loop is named."""
+
+    def test_inversions_count_every_pair_and_name_the_clear_ones(self):
+        import fidelity
+        rows = [{"primitive": p, "bare_items_per_s": b, "harness_items_per_s": h}
+                for p, b, h in (("fast", 40e6, 20e6), ("close", 21e6, 22e6),
+                                ("slow", 20e6, 23e6))]
+        every, clear = fidelity.ranking_inversions(rows)
+        self.assertEqual(sorted(every), [("close", "slow"), ("fast", "close"),
+                                         ("fast", "slow")])
+        self.assertEqual(sorted(clear), [("fast", "close"), ("fast", "slow")])
+        kept = [dict(r, harness_items_per_s=r["bare_items_per_s"]) for r in rows]
+        self.assertEqual(fidelity.ranking_inversions(kept), ([], []))
+
+
 def main():
     global RESULT
     _take_result_argument()
