@@ -12,6 +12,8 @@ std::string join_names(const std::vector<std::string>& names) {
     return s;
 }
 
+}  // namespace
+
 std::vector<const ScenarioInfo*> resolve_targets(const Registry& r,
                                                  const std::vector<std::string>& targets) {
     std::vector<const ScenarioInfo*> out;
@@ -35,8 +37,6 @@ std::vector<const ScenarioInfo*> resolve_targets(const Registry& r,
     }
     return out;
 }
-
-}  // namespace
 
 std::string case_name(const ScenarioInfo& s, const std::string& primitive, const ParamPoint& p) {
     std::string name = s.name + "/" + primitive;

@@ -25,6 +25,12 @@ struct PlannedCase {
     std::string name;  // scenario/primitive/param:value/...
 };
 
+// The scenarios that scenario or suite names stand for, each once, in the
+// order given (none given: every scenario). Throws UsageError for a name that
+// is neither.
+std::vector<const ScenarioInfo*> resolve_targets(const Registry& r,
+                                                 const std::vector<std::string>& targets);
+
 // Throws UsageError (naming the argument) for unknown scenarios, primitives,
 // parameters, and bad values.
 std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req);

@@ -42,7 +42,8 @@ void take_lines(std::string& buffer, CaseOutcome& out) {
 }  // namespace
 
 CaseOutcome run_in_child(const CaseWork& work, std::chrono::milliseconds timeout,
-                         const std::function<bool()>& abort_now) {
+                         const std::function<bool()>& abort_now,
+                         const std::function<std::string(int pid)>& stacks_of_hung) {
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + strerror(errno));
     std::fflush(nullptr);
@@ -94,6 +95,7 @@ CaseOutcome run_in_child(const CaseWork& work, std::chrono::milliseconds timeout
         buffer.append(chunk, static_cast<std::size_t>(n));
         take_lines(buffer, out);
     }
+    if (timed_out && stacks_of_hung) out.stacks = stacks_of_hung(pid);
     if (timed_out || aborted) kill(pid, SIGKILL);
     close(fds[0]);
     int status = 0;

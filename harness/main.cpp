@@ -1,4 +1,4 @@
-// contend — one binary, subcommands: list, run, micro, env.
+// contend — one binary, subcommands: list, run, stress, micro, env.
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -12,6 +12,7 @@
 #include "harness/params.hpp"
 #include "harness/registry.hpp"
 #include "harness/runner.hpp"
+#include "harness/stress_command.hpp"
 #include "suites/micro/micro_suite.hpp"
 
 namespace po = boost::program_options;
@@ -24,6 +25,8 @@ constexpr const char* kUsage =
     "commands:\n"
     "  list [--json] [--all]      suites, scenarios (with parameters) and primitives\n"
     "  run [SCENARIO|SUITE...]    run cases and write a JSON result (contend run --help)\n"
+    "  stress [SCENARIO|SUITE...] torture primitives with randomized, perturbed trials\n"
+    "                             (contend stress --help)\n"
     "  micro [benchmark flags]    uncontended single-operation costs (Google Benchmark)\n"
     "  env [--json]               the environment record and its warnings\n"
     "  --version                  print the version\n";
@@ -49,6 +52,26 @@ std::vector<std::string> flatten_list(const std::vector<std::string>& given) {
         }
     }
     return out;
+}
+
+// Parses `args` against `desc` plus positional SCENARIO|SUITE targets.
+// Prints the help and returns false for --help.
+bool parse_command(const po::options_description& desc, const std::vector<std::string>& args,
+                   po::variables_map& vm, std::vector<std::string>& targets) {
+    po::options_description hidden;
+    hidden.add_options()("target", po::value<std::vector<std::string>>()->composing());
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add("target", -1);
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << desc << "\n";
+        return false;
+    }
+    if (vm.count("target")) targets = vm["target"].as<std::vector<std::string>>();
+    return true;
 }
 
 int cmd_run(const Registry& reg, const std::vector<std::string>& args,
@@ -89,20 +112,8 @@ int cmd_run(const Registry& reg, const std::vector<std::string>& args,
         "watchdog limit per case (default: 3x expected + 10s)")(
         "cv-threshold", po::value(&o.cv_threshold)->default_value(0.10),
         "flag a case unstable above this throughput CV")("quiet,q", "no progress or summary");
-    po::options_description hidden;
-    hidden.add_options()("target", po::value<std::vector<std::string>>()->composing());
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("target", -1);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << desc << "\n";
-        return 0;
-    }
-    if (vm.count("target")) o.targets = vm["target"].as<std::vector<std::string>>();
+    if (!parse_command(desc, args, vm, o.targets)) return 0;
     if (!threads.empty()) o.values["threads"] = threads;
     for (const auto& s : sets) {
         auto eq = s.find('=');
@@ -141,6 +152,46 @@ int cmd_run(const Registry& reg, const std::vector<std::string>& args,
     o.quiet = vm.count("quiet") > 0;
     o.command_line = full_command_line;
     return run_command(reg, o);
+}
+
+int cmd_stress(const Registry& reg, const std::vector<std::string>& args,
+               const std::vector<std::string>& full_command_line) {
+    po::options_description desc(
+        "contend stress [SCENARIO|SUITE...] [options]\n"
+        "Runs many short trials with randomized parameters and perturbations (delays, yields,\n"
+        "sleeps, migration, stutter, bursts, oversubscription) and reports every failure with\n"
+        "the command that replays it. Default: every lock, rw-lock, queue and pool scenario.\n"
+        "Exit status: 0 nothing failed, 1 a trial failed, 2 bad input, 130 interrupted.\n"
+        "options");
+    std::string budget = "1m", trial_timeout = "20s";
+    std::vector<std::string> prims;
+    StressOptions o;
+    desc.add_options()("help,h", "this help")("for", po::value(&budget)->default_value("1m"),
+                                              "time budget, e.g. 10m or 1h")(
+        "primitive,p", po::value(&prims)->composing(),
+        "primitives, comma-separated (default: every non-control one; controls only by name)")(
+        "seed", po::value(&o.seed), "seed of the trials (default: random, recorded)")(
+        "replay", po::value(&o.replay), "run only trial ID of the run with --seed")(
+        "repeat", po::value(&o.repeat)->default_value(1),
+        "with --replay: run the trial up to N times, stopping at a failure")(
+        "max-failures", po::value(&o.max_failures)->default_value(0),
+        "stop after this many failures (0: run the whole budget)")(
+        "trial-timeout", po::value(&trial_timeout)->default_value("20s"),
+        "a trial still running after this is a hang: stacks captured, then killed")(
+        "output,o", po::value(&o.output),
+        "report file (default results/local/stress-<host>-<UTC>.json)")("quiet,q",
+                                                                        "no progress or summary");
+    po::variables_map vm;
+    if (!parse_command(desc, args, vm, o.targets)) return 0;
+    o.primitives = flatten_list(prims);
+    o.budget_ns = parse_duration_ns(budget, "--for");
+    o.trial_timeout_ns = parse_duration_ns(trial_timeout, "--trial-timeout");
+    if (vm.count("replay") && o.replay < 0)
+        throw UsageError("--replay: must be a trial number (0 or more)");
+    if (o.max_failures < 0) throw UsageError("--max-failures: must be 0 or more");
+    o.quiet = vm.count("quiet") > 0;
+    o.command_line = full_command_line;
+    return stress_command(reg, o);
 }
 
 int cmd_env(const std::vector<std::string>& args) {
@@ -191,6 +242,7 @@ int main(int argc, char** argv) {
         register_all(reg, test_primitives_enabled());
         if (cmd == "list") return list_command(reg, args);
         if (cmd == "run") return cmd_run(reg, args, full);
+        if (cmd == "stress") return cmd_stress(reg, args, full);
         if (cmd == "env") return cmd_env(args);
         throw UsageError("command: '" + cmd +
                          "' is not a command (allowed: list, run, micro, env)");

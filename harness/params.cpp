@@ -199,11 +199,16 @@ std::int64_t parse_duration_ns(const std::string& text, const std::string& what)
         scale = 1e6;
     else if (unit == "s")
         scale = 1e9;
+    else if (unit == "m")
+        scale = 60e9;
+    else if (unit == "h")
+        scale = 3600e9;
     double value = 0;
     auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), value);
     if (num.empty() || ec != std::errc() || p != num.data() + num.size() || scale == 0)
-        throw UsageError(what + ": '" + text +
-                         "' is not a duration (a number with a unit: ns, us, ms, s; e.g. 250ms)");
+        throw UsageError(
+            what + ": '" + text +
+            "' is not a duration (a number with a unit: ns, us, ms, s, m, h; e.g. 250ms)");
     double ns = value * scale;
     if (!std::isfinite(ns) || ns > 1e13)
         throw UsageError(what + ": '" + text + "' is too long (at most 10000s)");

@@ -57,7 +57,7 @@ class ParamPoint {
 std::vector<ParamValue> parse_values(const ParamSpec& spec, const std::string& text,
                                      const std::string& what);
 
-// "250ms" -> nanoseconds. Units: ns, us, ms, s. `what` names the argument.
+// "250ms" -> nanoseconds. Units: ns, us, ms, s, m (minutes), h. `what` names the argument.
 std::int64_t parse_duration_ns(const std::string& text, const std::string& what);
 std::string format_duration(std::int64_t ns);
 

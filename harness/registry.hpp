@@ -17,6 +17,7 @@
 namespace contend {
 
 class BusyWork;
+struct Perturbation;
 namespace cycle_clock {
 struct Calibration;
 }
@@ -34,6 +35,7 @@ struct CaseConfig {
     int repetition = 0;
     const BusyWork* busy = nullptr;
     const cycle_clock::Calibration* clock = nullptr;
+    const Perturbation* perturb = nullptr;  // stress trials only (perturbation.hpp)
 };
 
 using CaseRunner = std::function<Sample(const CaseConfig&)>;
@@ -54,6 +56,10 @@ struct ScenarioInfo {
     // Points that would repeat another case for this primitive (e.g. a relax
     // policy for a lock that never spins): always skipped, named or not.
     std::function<bool(const PrimitiveInfo&, const ParamPoint&)> not_applicable{};
+    // Tortured by `contend stress` when no scenario is named: a scenario whose
+    // figures are correctness-checked (mutual exclusion, delivery, tasks run
+    // once) and whose parameters are worth randomising.
+    bool stress = false;
 
     const ParamSpec* param(const std::string& n) const;
 };

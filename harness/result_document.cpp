@@ -224,6 +224,10 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
 }
 
 void ResultDocument::write_atomically(const std::string& path) const {
+    write_json_atomically(path, doc_);
+}
+
+void write_json_atomically(const std::string& path, const nlohmann::json& doc) {
     namespace fs = std::filesystem;
     const fs::path target(path);
     const fs::path tmp = target.parent_path() /
@@ -231,7 +235,7 @@ void ResultDocument::write_atomically(const std::string& path) const {
     {
         std::ofstream out(tmp, std::ios::trunc);
         if (!out) throw std::runtime_error("cannot write " + tmp.string() + ": " + strerror(errno));
-        out << doc_.dump(1) << "\n";
+        out << doc.dump(1) << "\n";
         out.flush();
         if (!out) {
             const std::string why = strerror(errno);

@@ -47,6 +47,10 @@ class ResultDocument {
     double cv_threshold_;
 };
 
+// `doc` into a temporary file in the same directory, then rename(2): readers
+// never see a half-written file. Throws std::runtime_error on failure.
+void write_json_atomically(const std::string& path, const nlohmann::json& doc);
+
 // Fails early (UsageError naming -o) if `path` cannot be written.
 void check_writable(const std::string& path);
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "harness/busy_work.hpp"
 #include "harness/registry.hpp"
 #include "harness/topology.hpp"
 
@@ -49,6 +50,8 @@ TeamConfig team_config(const CaseConfig& c) {
     t.latency_ns = c.latency_ns;
     t.sample_every = c.sample_every;
     t.timer_overhead_ns = c.clock->overhead_ns_median;
+    t.perturb = c.perturb;
+    if (c.busy) t.busy_iterations_per_ns = c.busy->iterations_per_ns();
     return t;
 }
 

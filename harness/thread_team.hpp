@@ -41,6 +41,7 @@
 
 #include "harness/cycle_clock.hpp"
 #include "harness/delays.hpp"
+#include "harness/perturbation.hpp"
 #include "harness/sample.hpp"
 
 namespace contend {
@@ -137,6 +138,10 @@ struct TeamConfig {
     // throughput figure; a team without one (latency_ns 0) ticks in the window.
     std::function<void(const std::vector<ThreadSlot>&)> tick{};
     std::int64_t tick_ns = 1'000'000;
+    // Stress mode (`contend stress`): perturb every thread around each
+    // operation (perturbation.hpp). Null in every benchmark run.
+    const Perturbation* perturb = nullptr;
+    double busy_iterations_per_ns = 1;  // for the perturbation's busy delays
     // Called by the coordinator right after the stop flag is set, before the
     // workers are joined: wakes threads blocked inside a primitive (e.g. by
     // pushing one poison message per blocked consumer).
@@ -202,7 +207,7 @@ class ThreadContext {
     void begin_window();                 // waits out the warm-up, snapshots CPU time
     void end_window(std::uint64_t ops);  // snapshots CPU time, records the count
 
-  private:
+  protected:
     void end_window_counted(std::uint64_t n);  // end_window of run(): counts were published
     Phase phase() const { return phase_.load(std::memory_order_relaxed); }
 
@@ -278,6 +283,41 @@ class ThreadContext {
     std::uint64_t window_end_ticks_ = 0;
 };
 
+// The context of a stress trial (TeamConfig::perturb set): run() perturbs
+// around every operation (perturbation.hpp), publishes after each, and
+// times nothing (a stress trial checks, it does not measure). A scenario
+// whose body takes `auto& ctx` is compiled once for each context, so the
+// measured loop carries no trace of stress mode; one that takes
+// ThreadContext& gets the measured loop in stress trials too, unperturbed.
+class StressedContext : public ThreadContext {
+  public:
+    using ThreadContext::ThreadContext;
+
+    template <class Op>
+    std::uint64_t run(Op&& op) {
+        PerturbationInjector inject(*cfg_.perturb, tid_, cfg_.ticks_per_ns,
+                                    cfg_.busy_iterations_per_ns);
+        wait_start();
+        std::uint64_t n = 0;
+        auto loop = [&](Phase during) {
+            while (!left_ && phase() == during) {
+                inject.before();
+                if (!one(op, n, Untimed{})) break;
+                inject.after();
+                publish(n);
+            }
+        };
+        loop(Phase::Warmup);
+        begin_window();
+        window_first_ = n;
+        loop(Phase::Measure);
+        end_window_counted(n);
+        loop(Phase::Latency);
+        publish(n);
+        return n;
+    }
+};
+
 // Runs body(ThreadContext&) on `threads` threads and returns the window and
 // per-thread accounting in a Sample (the scenario adds its own figures).
 class Team {
@@ -290,10 +330,10 @@ class Team {
         workers.reserve(cfg_.threads);
         for (int t = 0; t < cfg_.threads; ++t)
             workers.emplace_back([this, t, &body] {
-                if (!cfg_.thread_cpus.empty()) slots_[t].pinned_ok = pin(cfg_.thread_cpus[t]);
-                prepare_delays(cfg_.delays, slots_[t].delays);
-                ThreadContext ctx(t, phase_, arrived_, slots_[t], cfg_);
-                body(ctx);
+                if (cfg_.perturb)
+                    work<StressedContext>(t, body);
+                else
+                    work<ThreadContext>(t, body);
             });
         const int coordinator_cpu = place_coordinator();
         coordinate();
@@ -305,6 +345,16 @@ class Team {
     }
 
   private:
+    // One worker's life. Out of line and one per context type, so that the
+    // measured worker is compiled exactly as it would be without stress mode
+    // (with both contexts in one function, tas read ~10 % slower).
+    template <class Context, class Body>
+    [[gnu::noinline]] void work(int t, Body& body) {
+        if (!cfg_.thread_cpus.empty()) slots_[t].pinned_ok = pin(cfg_.thread_cpus[t]);
+        prepare_delays(cfg_.delays, slots_[t].delays);
+        Context ctx(t, phase_, arrived_, slots_[t], cfg_);
+        body(ctx);
+    }
     static bool pin(int cpu);
     // With pinned workers, moves the calling (coordinating) thread to an
     // allowed CPU no worker uses, if there is one, so its wake-ups do not

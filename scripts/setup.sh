@@ -13,7 +13,7 @@ packages=(g++ cmake ninja-build pkg-config git
           libboost-program-options-dev nlohmann-json3-dev libbenchmark-dev libbenchmark-tools
           libgtest-dev libtbb-dev libabsl-dev libhwloc-dev libboost-dev
           libconcurrentqueue-dev libreaderwriterqueue-dev libatomic-queue-dev libxenium-dev
-          python3 python3-matplotlib python3-scipy python3-jsonschema)
+          python3 python3-matplotlib python3-scipy python3-jsonschema elfutils)
 [ "${1:-}" = "--with-test-tools" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do

@@ -38,6 +38,7 @@
 
 #include "suites/locks/primitives/broken_rw.hpp"
 #include "suites/locks/primitives/broken_tas.hpp"
+#include "suites/locks/primitives/rare_double_tas.hpp"
 #include "suites/locks/primitives/none.hpp"
 
 namespace contend {
@@ -136,6 +137,9 @@ void for_each_lock(Visitor& visit) {
         info("broken_tas", kCtl, kSpins | kControl, "non-atomic check-then-set: must fail"));
     visit.template spinning<BrokenRwLock>(info("broken_rw", kCtl, kSpins | kControl,
                                                "rw lock whose readers ignore writers: must fail"));
+    visit.template spinning<RareDoubleTasLock>(
+        info("rare_double_tas", kCtl, kSpins | kControl,
+             "TTAS whose lock() walks in without the exchange ~1 in 131,072: for stress"));
 }
 
 }  // namespace contend

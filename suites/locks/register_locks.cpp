@@ -50,6 +50,7 @@ void add_scenarios(Registry& r) {
           relax_param()},
          {},
          {}});
+    contention.stress = true;
     contention.unsupported = too_many_threads;
     contention.not_applicable = relax_irrelevant;
     auto& rw = r.add_scenario(
@@ -62,6 +63,7 @@ void add_scenarios(Registry& r) {
           ns_param("think_ns", 400, "busy work between acquisitions"), relax_param()},
          {},
          {}});
+    rw.stress = true;
     rw.unsupported = too_many_threads;
     rw.not_applicable = relax_irrelevant;
 }

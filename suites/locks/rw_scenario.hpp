@@ -31,7 +31,7 @@ Sample run_rw(const CaseConfig& c) {
     TeamConfig cfg = team_config(c);
     cfg.delays = delay_requests(c);
     Team team(cfg);
-    Sample s = team.run([&](ThreadContext& ctx) {
+    Sample s = team.run([&](auto& ctx) {  // generic: measured and stressed (thread_team.hpp)
         const int me = ctx.tid();
         auto& st = stats[me];
         auto& g = *guarded;

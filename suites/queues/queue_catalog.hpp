@@ -37,6 +37,7 @@
 #include "suites/queues/primitives/xenium_ms_queue.hpp"
 
 #include "suites/queues/primitives/broken_queue.hpp"
+#include "suites/queues/primitives/rare_fault_queues.hpp"
 
 namespace contend::queues {
 
@@ -151,6 +152,13 @@ void for_each_queue(Visitor& visit) {
     };
     visit.template queue<BrokenQueue>(control(queue_info(
         "broken_queue", "control", "mutex FIFO that drops and duplicates an item every ~10,000",
+        /*bounded*/ true, /*lock_free*/ false, "fifo", kAllShapes)));
+    // Almost right: faults that only `contend stress` drives them into.
+    visit.template queue<LossyWhenFullQueue>(control(queue_info(
+        "lossy_when_full", "control", "mutex FIFO that drops ~1 in 1,000 pushes that find it full",
+        /*bounded*/ true, /*lock_free*/ false, "fifo", kAllShapes)));
+    visit.template queue<RareReorderQueue>(control(queue_info(
+        "rare_reorder", "control", "mutex FIFO that swaps two neighbours once in ~10^5 pops",
         /*bounded*/ true, /*lock_free*/ false, "fifo", kAllShapes)));
 }
 

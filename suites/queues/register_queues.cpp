@@ -73,6 +73,7 @@ void add_scenarios(Registry& r) {
     s.thread_count = [](const ParamPoint& p) {
         return static_cast<int>(p.integer("producers") + p.integer("consumers"));
     };
+    s.stress = true;
     s.unsupported = unsupported;
 
     auto& pp = r.add_scenario(

@@ -102,8 +102,8 @@ Sample run_throughput(const CaseConfig& c) {
     if constexpr (BlockingQueue<Q, T>)
         if (blocking)
             team_cfg.after_stop = [&] {
-                // Producers finish their last push first (consumers are still
-                // popping), then each consumer gets one poison message.
+                // Producers finish their last push first (consumers pop
+                // until their poison), then each consumer gets one poison.
                 while (producers_done.load(std::memory_order_acquire) < producers) sched_yield();
                 T poison{};
                 poison.producer = kPoison;
@@ -111,7 +111,7 @@ Sample run_throughput(const CaseConfig& c) {
             };
 
     Team team(team_cfg);
-    Sample s = team.run([&](ThreadContext& ctx) {
+    Sample s = team.run([&](auto& ctx) {  // generic: measured and stressed (thread_team.hpp)
         const int me = ctx.tid();
         auto& st = stats[me];
         // The operations take the queue's address by value: reached through
@@ -169,13 +169,28 @@ Sample run_throughput(const CaseConfig& c) {
             };
             T m{};
             if (blocking) {
-                if constexpr (BlockingQueue<Q, T>)
+                if constexpr (BlockingQueue<Q, T>) {
+                    bool poisoned = false;
                     st.moved = ctx.run([&, q](auto) -> int {
                         q->pop(m);
-                        if (m.producer == kPoison) return -1;  // never block again
+                        if (m.producer == kPoison) {
+                            poisoned = true;
+                            return -1;  // never block again
+                        }
                         take(m);
                         return 1;
                     });
+                    // Stopped between two pops: keep taking until this
+                    // consumer's poison, or a producer blocked on a full
+                    // queue would never finish its push (found by contend
+                    // stress: capacity 2, every consumer gone, the
+                    // coordinator blocked pushing a poison).
+                    while (!poisoned) {
+                        q->pop(m);
+                        poisoned = m.producer == kPoison;
+                        if (!poisoned) receive(m);
+                    }
+                }
                 return;
             }
             st.moved = ctx.run([&, q](auto) -> unsigned {

@@ -54,6 +54,7 @@ void register_pool_scenario(Registry& r) {
                              "most tasks submitted and not yet finished (shared by submitters)")},
          {},
          {}});
+    s.stress = true;
     // After each window the pool drains what is in flight; that must stay
     // short, or a repetition outlasts its window by far (and the watchdog).
     s.unsupported = [](const PrimitiveInfo&, const ParamPoint& point) -> std::string {
