@@ -165,6 +165,7 @@ int stress_command(const Registry& r, StressOptions opts) {
         const bool replaying = opts.replay >= 0;
         if (replaying ? n >= opts.repeat : elapsed() >= budget_s) break;
         if (g_stop || (opts.max_failures && failures >= opts.max_failures)) break;
+        if (replaying && failures) break;  // reproduced: --repeat is an upper bound
         const StressTrial trial = draw_trial(targets, opts.seed, replaying ? opts.replay : n, cpus);
         if (tty)
             std::fprintf(stderr, "\r\033[K[%s of %s] trial %d, %d failed  %s",
