@@ -2,7 +2,8 @@
 """End-to-end tests of `contend stress`: healthy primitives pass, each
 detector is proven by a control it must catch (validation: a lock that
 admits a second thread about once in 10^5, a queue that loses items only
-when full, a queue that reorders neighbours about once in 10^5; hang and
+when full, a queue that reorders neighbours about once in 10^5, a pool that
+runs a task twice about once in 10^5; hang and
 crash: the test-only primitives), a failure's replay command reruns the same
 trial, Ctrl-C keeps the report, bad input gets one line and exit 2, and the
 report matches results/contend-stress.schema.json.
@@ -79,6 +80,10 @@ class Detectors(StressCase):
     def test_rare_reorder_is_caught(self):
         _, f = self.caught("queues.throughput", "rare_reorder", "validation")
         self.assertIn("FIFO", f["detail"])
+
+    def test_pool_running_a_task_twice_is_caught(self):
+        _, f = self.caught("threads.pool", "runs_twice", "validation")
+        self.assertIn("ran twice", f["detail"])
 
     def test_hang_is_reported_with_every_thread_stack(self):
         _, f = self.caught("locks.contention", "test_never_releases", "hang", "30s",

@@ -8,6 +8,7 @@
 #include "suites/threads/pool_asio_thread_pool.hpp"
 #include "suites/threads/pool_mutex_queue.hpp"
 #include "suites/threads/pool_run.hpp"
+#include "suites/threads/pool_runs_twice.hpp"
 #include "suites/threads/pool_tbb_task_group.hpp"
 #include "suites/threads/pool_work_stealing.hpp"
 #include "suites/threads/register_threads.hpp"
@@ -26,7 +27,7 @@ using WorkStealing = pool::WorkStealingPool<Job, 1024>;
 template <template <class> class PoolT>
 void add_pool(Registry& r, PrimitiveInfo info) {
     using Job = typename pool::PoolRun<PoolT>::Job;
-    info.family = "pool";
+    info.family = info.control ? "control" : "pool";
     info.blocking = true;           // idle workers sleep
     info.mutual_exclusion = false;  // not a lock: exactly-once is checked per task
     info.size_bytes = sizeof(PoolT<Job>);
@@ -86,6 +87,10 @@ void register_pool_scenario(Registry& r) {
         r, {.name = "asio_thread_pool",
             .description = "boost::asio::thread_pool; post from submitters, defer from inside "
                            "tasks"});
+    add_pool<pool::RunsTwicePool>(
+        r, {.name = "runs_twice",
+            .description = "mutex_queue that queues ~1 in 100,003 submissions twice: for stress",
+            .control = true});
 }
 
 }  // namespace contend
