@@ -58,7 +58,10 @@ Perturbation Perturbation::draw(std::mt19937_64& rng) {
         p.sleep_max_ns = pick(1'000, 200'000);
     }
     if (chance(0.3)) p.migrate_every = static_cast<std::uint64_t>(pick(1'000, 200'000));
-    if (chance(0.3)) {
+    // Stutter in most trials: its pauses are the quiet instants at which the
+    // stall watch can tell a lost wake-up (a waiter asleep on a free lock)
+    // from a busy lock.
+    if (chance(0.7)) {
         p.stutter_period_ns = pick(5, 40) * 1'000'000;
         p.stutter_pause_ns = p.stutter_period_ns / pick(3, 10);
     }

@@ -36,6 +36,8 @@ struct CaseConfig {
     const BusyWork* busy = nullptr;
     const cycle_clock::Calibration* clock = nullptr;
     const Perturbation* perturb = nullptr;  // stress trials only (perturbation.hpp)
+    // Stress trials: told the stall watch's finding at once (TeamConfig::on_stall).
+    std::function<void(const std::string& what, bool stopped)> on_stall{};
 };
 
 using CaseRunner = std::function<Sample(const CaseConfig&)>;

@@ -69,6 +69,10 @@ std::string replay_command(const StressTrial& t, std::uint64_t seed) {
 
 Verdict grade(const CaseOutcome& o, const std::string& stack_file) {
     Verdict v;
+    for (const auto& line : o.samples)  // the stall watch's report comes first, alone
+        if (line.contains("stall"))
+            return {"failed", "stall", line["stall"].get<std::string>(), "",
+                    line.value("stacks", std::string())};
     if (o.status == "timeout") {
         v = {"failed", "hang", o.detail, "", o.stacks};
     } else if (o.status == "crashed") {
@@ -77,8 +81,11 @@ Verdict grade(const CaseOutcome& o, const std::string& stack_file) {
         v = {"failed", "crash", "the trial ended without a sample", "", ""};
     } else {
         const auto& val = o.samples.front()["validation"];
-        if (!val.value("ok", false))
-            v = {"failed", "validation", val.value("detail", std::string("invalid")), "", ""};
+        const auto& d = val["detail"];  // null when the sample is valid
+        const std::string detail = d.is_string() ? d.get<std::string>() : "invalid";
+        if (!val.value("ok", false))  // the stall watch's verdicts start "stalled:"
+            v = {"failed", detail.rfind("stalled:", 0) == 0 ? "stall" : "validation", detail, "",
+                 ""};
     }
     return v;
 }
@@ -186,6 +193,16 @@ int stress_command(const Registry& r, StressOptions opts) {
         std::filesystem::remove(stack_file);
         CaseWork work = [&](const std::function<void(const nlohmann::json&)>& emit) {
             dump_stacks_on_fatal_signal(stack_file);
+            // A stall is sent as soon as it is seen, with every thread's
+            // stack, and ends the trial: it is a failure whether or not a
+            // later event would rescue the sleeper, and one seen after the
+            // stop never ends (nobody is left to wake it).
+            cfg.on_stall = [&](const std::string& what, bool stopped) {
+                emit({{"stall", what + (stopped ? " after the stop: nothing was left to wake it"
+                                                : " during the run")},
+                      {"stacks", capture_stacks(getpid())}});
+                _exit(0);
+            };
             emit(sample_to_json(runner(cfg), clock, cpus));
         };
         const auto t0 = std::chrono::steady_clock::now();

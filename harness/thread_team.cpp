@@ -4,8 +4,14 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
 
 #include "harness/busy_work.hpp"
 #include "harness/registry.hpp"
@@ -43,7 +49,31 @@ void wait_until(Pred done) {
     }
 }
 
+// The kernel's view of one of this process's threads: whether it is asleep
+// (state S or D) and how many times it has gone to sleep (voluntary context
+// switches). False when it cannot be read (the thread is gone).
+bool read_task(int tid, bool& asleep, long& sleeps) {
+    std::ifstream f("/proc/self/task/" + std::to_string(tid) + "/status");
+    std::string line;
+    bool state = false, count = false;
+    while (std::getline(f, line)) {
+        if (line.rfind("State:", 0) == 0) {
+            const auto at = line.find_first_not_of(" \t", 6);
+            asleep = at != std::string::npos && (line[at] == 'S' || line[at] == 'D');
+            state = true;
+        } else if (line.rfind("voluntary_ctxt_switches:", 0) == 0) {
+            sleeps = std::stol(line.substr(24));
+            count = true;
+        }
+    }
+    return state && count;
+}
+
 }  // namespace
+
+int current_os_tid() {
+    return static_cast<int>(syscall(SYS_gettid));
+}
 
 TeamConfig team_config(const CaseConfig& c) {
     TeamConfig t{c.threads, c.warmup_ns, c.duration_ns, c.thread_cpus, c.clock->ticks_per_ns};
@@ -51,6 +81,7 @@ TeamConfig team_config(const CaseConfig& c) {
     t.sample_every = c.sample_every;
     t.timer_overhead_ns = c.clock->overhead_ns_median;
     t.perturb = c.perturb;
+    t.on_stall = c.on_stall;
     if (c.busy) t.busy_iterations_per_ns = c.busy->iterations_per_ns();
     return t;
 }
@@ -137,14 +168,87 @@ void Team::snapshot(bool at_start) {
 
 void Team::sleep_ticking(std::chrono::steady_clock::time_point end, bool tick) {
     using Clock = std::chrono::steady_clock;
-    if (!tick || !cfg_.tick) {
+    tick = tick && cfg_.tick;
+    const bool watch = cfg_.perturb && cfg_.available;
+    if (!tick && !watch) {
         std::this_thread::sleep_until(end);
         return;
     }
+    const auto tick_every = std::chrono::nanoseconds(cfg_.tick_ns);
+    const auto step =
+        watch ? std::min(tick_every, std::chrono::nanoseconds(1'000'000)) : tick_every;
+    auto next_tick = Clock::now();
     for (auto now = Clock::now(); now < end; now = Clock::now()) {
-        cfg_.tick(slots_);
-        std::this_thread::sleep_for(
-            std::min<std::chrono::nanoseconds>(end - now, std::chrono::nanoseconds(cfg_.tick_ns)));
+        if (tick && now >= next_tick) {
+            cfg_.tick(slots_);
+            next_tick = now + tick_every;
+        }
+        if (watch) watch_stalls();
+        std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(end - now, step));
+    }
+}
+
+void Team::watch_stalls() {
+    if (!stall_.empty()) return;  // the first stall says enough
+    watch_.resize(slots_.size());
+    const std::uint64_t now = cycle_clock::now();
+    const double tpn = cfg_.ticks_per_ns > 0 ? cfg_.ticks_per_ns : 1;
+    const auto bound = static_cast<std::uint64_t>(static_cast<double>(cfg_.stall_ns) * tpn);
+    // Threads running inside an operation: one of them may hold the lock
+    // without having marked it yet, or have moved an item without having
+    // published the count. Read at most once per watch.
+    int running = -1;
+    auto count_running = [&] {
+        running = 0;
+        for (const auto& slot : slots_) {
+            if (slot.op_since.load(std::memory_order_relaxed) == 0) continue;
+            bool asleep = false;
+            long sleeps = 0;
+            running += !read_task(slot.os_tid, asleep, sleeps) || !asleep;
+        }
+    };
+    for (std::size_t t = 0; t < slots_.size(); ++t) {
+        StallWatch& w = watch_[t];
+        const std::uint64_t since = slots_[t].op_since.load(std::memory_order_relaxed);
+        if (since == 0 || since != w.op_since) {  // a new operation, or none
+            w = {since, 0, -1};
+            continue;
+        }
+        if (now - since < bound / 2) continue;  // short so far: no need to look
+        bool asleep = false;
+        long sleeps = 0;
+        if (running < 0) count_running();
+        const bool quiet_and_available = read_task(slots_[t].os_tid, asleep, sleeps) && asleep &&
+                                         running == 0 &&
+                                         cfg_.available(static_cast<int>(t), slots_);
+        if (!quiet_and_available) {
+            w.free_since = 0;
+            continue;
+        }
+        if (w.free_since == 0 || sleeps != w.switches) {  // (re)start: it was woken meanwhile
+            w.free_since = now;
+            w.switches = sleeps;
+            continue;
+        }
+        if (now - w.free_since < bound) continue;
+        char what[256];
+        std::snprintf(what, sizeof what,
+                      "stalled: thread %zu slept in its operation for %.1f ms, %.1f ms of it "
+                      "without being woken while what it waits for was available (a lost "
+                      "wake-up)",
+                      t, static_cast<double>(now - since) / tpn / 1e6,
+                      static_cast<double>(now - w.free_since) / tpn / 1e6);
+        stall_ = what;
+        if (cfg_.on_stall) cfg_.on_stall(stall_, stopped_);
+        return;
+    }
+}
+
+void Team::watch_until_finished() {
+    stopped_ = true;
+    while (finished_.load(std::memory_order_acquire) < cfg_.threads) {
+        watch_stalls();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
 }
 
@@ -176,6 +280,7 @@ void Team::coordinate() {
 
 Sample Team::collect() const {
     Sample s;
+    if (!stall_.empty()) s.fail(stall_);
     s.window_ns = std::chrono::duration<double, std::nano>(window_end_ - window_start_).count();
     s.latency_window_ns = static_cast<double>(cfg_.latency_ns);
     std::uint64_t first = UINT64_MAX, last = 0;

@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <functional>
 #include <new>
+#include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -118,6 +119,11 @@ struct alignas(2 * kCacheLine) ThreadSlot {
     int cpu = -1;
     bool pinned_ok = true;
     ThreadDelays delays;
+    // Stress mode only (StressedContext): when the operation in flight began,
+    // in cycle-counter ticks (0: none in flight), and the thread's kernel id,
+    // for the coordinator's stall watch.
+    std::atomic<std::uint64_t> op_since{0};
+    int os_tid = 0;
 };
 
 struct TeamConfig {
@@ -142,6 +148,21 @@ struct TeamConfig {
     // operation (perturbation.hpp). Null in every benchmark run.
     const Perturbation* perturb = nullptr;
     double busy_iterations_per_ns = 1;  // for the perturbation's busy delays
+    // Stress mode's stall detector: whether what `thread` waits for inside
+    // its operation is there now (the lock is free; an item for a consumer,
+    // room for a producer), judged from the slots' published counts and the
+    // scenario's own state. The coordinator asks only at quiet instants, when
+    // no other thread is running inside an operation, so every count is
+    // published and no holder is between taking a lock and marking it. A
+    // thread that stays asleep in its operation, not woken once, while the
+    // answer stays yes for stall_ns, is a lost wake-up, even if a later event
+    // would rescue it. Unset: no stall watch.
+    std::function<bool(int thread, const std::vector<ThreadSlot>&)> available{};
+    std::int64_t stall_ns = 2'000'000;
+    // Called once, by the coordinator, with the stall watch's first finding;
+    // `stopped`: after the stop, so the stalled thread will never return
+    // (no rescue is coming) and the process cannot finish the case.
+    std::function<void(const std::string& what, bool stopped)> on_stall{};
     // Called by the coordinator right after the stop flag is set, before the
     // workers are joined: wakes threads blocked inside a primitive (e.g. by
     // pushing one poison message per blocked consumer).
@@ -289,6 +310,8 @@ class ThreadContext {
 // whose body takes `auto& ctx` is compiled once for each context, so the
 // measured loop carries no trace of stress mode; one that takes
 // ThreadContext& gets the measured loop in stress trials too, unperturbed.
+int current_os_tid();
+
 class StressedContext : public ThreadContext {
   public:
     using ThreadContext::ThreadContext;
@@ -297,14 +320,18 @@ class StressedContext : public ThreadContext {
     std::uint64_t run(Op&& op) {
         PerturbationInjector inject(*cfg_.perturb, tid_, cfg_.ticks_per_ns,
                                     cfg_.busy_iterations_per_ns);
+        slot_.os_tid = current_os_tid();
         wait_start();
         std::uint64_t n = 0;
         auto loop = [&](Phase during) {
             while (!left_ && phase() == during) {
                 inject.before();
-                if (!one(op, n, Untimed{})) break;
+                slot_.op_since.store(cycle_clock::now() | 1, std::memory_order_relaxed);
+                const bool stay = one(op, n, Untimed{});
+                publish(n);  // before leaving the operation: the stall watch reads both
+                slot_.op_since.store(0, std::memory_order_relaxed);
+                if (!stay) break;
                 inject.after();
-                publish(n);
             }
         };
         loop(Phase::Warmup);
@@ -334,9 +361,11 @@ class Team {
                     work<StressedContext>(t, body);
                 else
                     work<ThreadContext>(t, body);
+                finished_.fetch_add(1, std::memory_order_release);
             });
         const int coordinator_cpu = place_coordinator();
         coordinate();
+        if (cfg_.perturb && cfg_.available) watch_until_finished();
         for (auto& w : workers) w.join();
         restore_coordinator();
         Sample s = collect();
@@ -362,8 +391,14 @@ class Team {
     int place_coordinator();
     void restore_coordinator();
     void coordinate();  // barrier release, warm-up, window, latency phase, stop
-    // Sleeps until `end`, calling TeamConfig::tick about every tick_ns if `tick`.
+    // Sleeps until `end`, calling TeamConfig::tick about every tick_ns if
+    // `tick`; in stress mode with TeamConfig::available, also watches for
+    // stalls every millisecond.
     void sleep_ticking(std::chrono::steady_clock::time_point end, bool tick);
+    void watch_stalls();
+    // After the stop, until every worker has returned: a thread asleep with
+    // nobody left to wake it is the unrescued lost wake-up.
+    void watch_until_finished();
     void snapshot(bool at_start);
     Sample collect() const;
 
@@ -372,6 +407,15 @@ class Team {
     alignas(kCacheLine) std::atomic<Phase> phase_{Phase::Waiting};
     alignas(kCacheLine) std::atomic<int> arrived_{0};
     std::chrono::steady_clock::time_point window_start_, window_end_;
+    // The stall watch's view of each thread, and the first stall it saw.
+    struct StallWatch {
+        std::uint64_t op_since = 0, free_since = 0;
+        long switches = -1;
+    };
+    std::vector<StallWatch> watch_;
+    std::string stall_;
+    bool stopped_ = false;
+    alignas(kCacheLine) std::atomic<int> finished_{0};
     cpu_set_t saved_affinity_{};
     bool moved_coordinator_ = false;
 };

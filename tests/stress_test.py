@@ -3,7 +3,9 @@
 detector is proven by a control it must catch (validation: a lock that
 admits a second thread about once in 10^5, a queue that loses items only
 when full, a queue that reorders neighbours about once in 10^5, a pool that
-runs a task twice about once in 10^5; hang and
+runs a task twice about once in 10^5; stall: a futex lock that skips one
+owed wake-up in 1,000 and a blocking queue that skips one consumer wake-up
+in 1,000, each rescued by a later event; hang and
 crash: the test-only primitives), a failure's replay command reruns the same
 trial, Ctrl-C keeps the report, bad input gets one line and exit 2, and the
 report matches results/contend-stress.schema.json.
@@ -84,6 +86,14 @@ class Detectors(StressCase):
     def test_pool_running_a_task_twice_is_caught(self):
         _, f = self.caught("threads.pool", "runs_twice", "validation")
         self.assertIn("ran twice", f["detail"])
+
+    def test_lock_that_loses_a_wake_up_is_caught_by_the_stall_watch(self):
+        _, f = self.caught("locks.contention", "lost_wake_futex", "stall")
+        self.assertIn("lost wake-up", f["detail"])
+
+    def test_queue_that_skips_a_notify_is_caught_by_the_stall_watch(self):
+        _, f = self.caught("queues.throughput", "skips_notify", "stall")
+        self.assertIn("lost wake-up", f["detail"])
 
     def test_hang_is_reported_with_every_thread_stack(self):
         _, f = self.caught("locks.contention", "test_never_releases", "hang", "30s",

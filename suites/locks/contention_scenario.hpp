@@ -44,6 +44,9 @@ Sample run_contention(const CaseConfig& c) {
 
     TeamConfig cfg = team_config(c);
     cfg.delays = delay_requests(c);
+    // Stress mode: a waiter asleep while nobody is inside is a lost wake-up.
+    if constexpr (validate)
+        cfg.available = [&](int, const std::vector<ThreadSlot>&) { return !guarded->held(); };
     Team team(cfg);
     Sample s = team.run([&](auto& ctx) {  // generic: measured and stressed (thread_team.hpp)
         const int me = ctx.tid();

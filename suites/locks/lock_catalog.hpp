@@ -38,8 +38,9 @@
 
 #include "suites/locks/primitives/broken_rw.hpp"
 #include "suites/locks/primitives/broken_tas.hpp"
-#include "suites/locks/primitives/rare_double_tas.hpp"
+#include "suites/locks/primitives/lost_wake_futex.hpp"
 #include "suites/locks/primitives/none.hpp"
+#include "suites/locks/primitives/rare_double_tas.hpp"
 
 namespace contend {
 
@@ -140,6 +141,9 @@ void for_each_lock(Visitor& visit) {
     visit.template spinning<RareDoubleTasLock>(
         info("rare_double_tas", kCtl, kSpins | kControl,
              "TTAS whose lock() walks in without the exchange ~1 in 131,072: for stress"));
+    visit.template plain<LostWakeFutexMutex>(
+        info("lost_wake_futex", kCtl, kBlocking | kControl,
+             "futex mutex whose unlock skips 1 in 1,000 owed wake-ups: for stress"));
 }
 
 }  // namespace contend

@@ -64,6 +64,9 @@ class ValidationLine {
     std::uint64_t acquisitions() const noexcept {
         return state_.load(std::memory_order_relaxed) >> 16;
     }
+    // Some thread is inside the critical section (the stall watch's "lock
+    // not free"; read only when no thread is running in its operation).
+    bool held() const noexcept { return (state_.load(std::memory_order_relaxed) & 1) != 0; }
 
   private:
     alignas(kCacheLine) std::atomic<std::uint64_t> state_{std::uint64_t{kMaxThreads} << 1};

@@ -160,6 +160,10 @@ void for_each_queue(Visitor& visit) {
     visit.template queue<RareReorderQueue>(control(queue_info(
         "rare_reorder", "control", "mutex FIFO that swaps two neighbours once in ~10^5 pops",
         /*bounded*/ true, /*lock_free*/ false, "fifo", kAllShapes)));
+    visit.template queue<SkipsNotifyQueue>(control(queue_info(
+        "skips_notify", "control",
+        "blocking FIFO whose push skips 1 in 1,000 consumer wake-ups (next push rescues)",
+        /*bounded*/ true, /*lock_free*/ false, "fifo", kAllShapes, /*blocking*/ true)));
 }
 
 }  // namespace contend::queues

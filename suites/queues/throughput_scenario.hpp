@@ -99,6 +99,16 @@ Sample run_throughput(const CaseConfig& c) {
             (t < producers ? in : out) += slots[t].published.load(std::memory_order_relaxed);
         occupancy.record(in > out ? in - out : 0);
     };
+    // Stress mode: a consumer asleep with items in the queue, or a producer
+    // asleep with room in it, is a lost wake-up.
+    const auto capacity = static_cast<std::uint64_t>(c.params.integer("capacity"));
+    team_cfg.available = [&](int t, const std::vector<ThreadSlot>& slots) {
+        std::uint64_t in = 0, out = 0;
+        for (int u = 0; u < producers + consumers; ++u)
+            (u < producers ? in : out) += slots[u].published.load(std::memory_order_relaxed);
+        const std::uint64_t held = in > out ? in - out : 0;
+        return t < producers ? held < capacity : held > 0;
+    };
     if constexpr (BlockingQueue<Q, T>)
         if (blocking)
             team_cfg.after_stop = [&] {

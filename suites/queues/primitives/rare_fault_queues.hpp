@@ -10,13 +10,22 @@
 //   rare_reorder      mutex_fifo, except that every 100,003rd pop that finds
 //                     two or more items hands out the second-oldest first:
 //                     a FIFO that reorders neighbours about once in 10^5.
+//   skips_notify      a blocking FIFO (mutex, two condition variables) whose
+//                     push skips the wake-up of a sleeping consumer once in
+//                     1,000: the next push rescues it, so only a consumer
+//                     left asleep beside an item through an idle gap shows
+//                     it (the stall watch's control).
 //
-// Both count under the queue's mutex, so the faults need no particular
-// timing, only enough operations in the right state. Try operations only,
-// like broken_queue: a blocking pop could wait for a dropped poison message.
+// The first two count under the queue's mutex, so the faults need no
+// particular timing, only enough operations in the right state; they have
+// try operations only, like broken_queue (a blocking pop could wait for a
+// dropped poison message).
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
+#include <stdexcept>
 
 #include "suites/queues/primitives/mutex_fifo.hpp"
 
@@ -83,6 +92,57 @@ class RareReorderQueue {
 
   private:
     MutexQueue<RareReorderStore<T>> q_;
+};
+
+template <class T>
+class SkipsNotifyQueue {
+  public:
+    explicit SkipsNotifyQueue(std::size_t capacity) : ring_(capacity) {
+        if (capacity == 0) throw std::invalid_argument("skips_notify: capacity must be at least 1");
+    }
+    std::size_t capacity() const { return ring_.capacity(); }
+
+    bool try_push(const T& item) {
+        std::unique_lock lock(mu_);
+        if (ring_.size() == ring_.capacity()) return false;
+        ring_.put(item);
+        lock.unlock();
+        wake_a_consumer();
+        return true;
+    }
+    bool try_pop(T& out) {
+        std::unique_lock lock(mu_);
+        if (ring_.size() == 0) return false;
+        ring_.take(out);
+        lock.unlock();
+        not_full_.notify_one();
+        return true;
+    }
+    void push(const T& item) {
+        std::unique_lock lock(mu_);
+        not_full_.wait(lock, [&] { return ring_.size() < ring_.capacity(); });
+        ring_.put(item);
+        lock.unlock();
+        wake_a_consumer();
+    }
+    void pop(T& out) {
+        std::unique_lock lock(mu_);
+        not_empty_.wait(lock, [&] { return ring_.size() > 0; });
+        ring_.take(out);
+        lock.unlock();
+        not_full_.notify_one();
+    }
+
+  private:
+    void wake_a_consumer() {
+        if (pushes_.fetch_add(1, std::memory_order_relaxed) % 1000 == 999) return;  // the bug
+        not_empty_.notify_one();
+    }
+
+    std::mutex mu_;
+    std::condition_variable not_empty_, not_full_;
+    RingStore<T> ring_;
+    std::atomic<std::uint64_t> pushes_{0};
 };
 
 }  // namespace contend::queues
