@@ -1,15 +1,14 @@
 #include "harness/runner.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
+#include <optional>
 #include <random>
 
 #include "harness/busy_work.hpp"
@@ -18,20 +17,13 @@
 #include "harness/cycle_clock.hpp"
 #include "harness/environment.hpp"
 #include "harness/fidelity_check.hpp"
+#include "harness/interrupt_count.hpp"
 #include "harness/isolation.hpp"
 #include "harness/result_document.hpp"
 #include "harness/topology.hpp"
 
 namespace contend {
 namespace {
-
-// Ctrl-C (or SIGTERM) count: the first stops after the current case, the
-// second also kills the case in progress.
-std::atomic<int> g_interrupted{0};
-
-void on_interrupt(int) {
-    g_interrupted.fetch_add(1);
-}
 
 struct Preset {
     std::string name;
@@ -249,14 +241,7 @@ int run_command(const Registry& r, RunOptions opts) {
     ResultDocument doc(std::move(ctx), opts.cv_threshold);
     doc.write_atomically(opts.output);
 
-    g_interrupted = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    struct sigaction old_int {
-    }, old_term{};
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    std::optional<InterruptCount> interrupts(std::in_place);
 
     const auto run_start = std::chrono::steady_clock::now();
     const double per_rep_s = (opts.duration_ns + opts.warmup_ns + opts.latency_ns) * 1e-9 + 0.05;
@@ -284,7 +269,7 @@ int run_command(const Registry& r, RunOptions opts) {
     };
 
     std::size_t step_index = 0;
-    for (; step_index < steps.size() && g_interrupted == 0; ++step_index) {
+    for (; step_index < steps.size() && !InterruptCount::stop_asked(); ++step_index) {
         const Step& step = steps[step_index];
         const PlannedCase& pc = cases[step.case_index];
         CaseProgress& cp = progress_of[step.case_index];
@@ -311,9 +296,8 @@ int run_command(const Registry& r, RunOptions opts) {
         const auto timeout = std::chrono::milliseconds(
             opts.case_timeout_ns > 0 ? opts.case_timeout_ns / 1'000'000
                                      : static_cast<std::int64_t>(per_rep_s * 3000) + 10'000);
-        CaseOutcome outcome = opts.isolate
-                                  ? run_in_child(work, timeout, [] { return g_interrupted >= 2; })
-                                  : run_in_process(work);
+        CaseOutcome outcome = opts.isolate ? run_in_child(work, timeout, InterruptCount::kill_asked)
+                                           : run_in_process(work);
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         progress.finish_case(wall);
@@ -341,8 +325,7 @@ int run_command(const Registry& r, RunOptions opts) {
         doc.write_atomically(opts.output);
     }
     progress.clear();
-    sigaction(SIGINT, &old_int, nullptr);
-    sigaction(SIGTERM, &old_term, nullptr);
+    interrupts.reset();
 
     // An interrupt that arrived after the last step stopped nothing; one that
     // stopped the run keeps every repetition already measured.

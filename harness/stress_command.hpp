@@ -7,7 +7,11 @@
 //               exactly once, ordering, tasks run once);
 //   hang        no completion within the trial timeout: every thread's stack
 //               is captured before the child is killed;
-//   crash       the child died of a signal (with its stacks) or an exception.
+//   stall       a thread slept in its operation while what it waited for
+//               was available (a lost wake-up, even one a later event rescues);
+//   crash       the child died of a signal (with its stacks) or an exception;
+//   sanitizer   in a CONTEND_SANITIZE build, ASan, UBSan or TSan reported an
+//               error (the report is the failure's stacks).
 // Every failure is written to the report with its trial's parameters,
 // perturbations, seed and the one command that replays it.
 #include <cstdint>

@@ -218,6 +218,15 @@ class ThreadContext {
         return n;
     }
 
+    // One more operation after run() returned, e.g. a blocking consumer
+    // taking what is left until its poison. It returns what it moved (0 or
+    // 1); the measured context ignores that, the stressed one watches the
+    // operation for stalls and publishes the count.
+    template <class Op>
+    void after_run(Op&& op) {
+        op();
+    }
+
     // The manual protocol, for scenarios whose threads are not one repeated
     // operation (a pipeline stage that forwards, a philosopher the deadlock
     // detector watches, a writer whose every wait is timed): they mark the
@@ -341,8 +350,20 @@ class StressedContext : public ThreadContext {
         end_window_counted(n);
         loop(Phase::Latency);
         publish(n);
+        done_ = n;
         return n;
     }
+
+    template <class Op>
+    void after_run(Op&& op) {
+        slot_.op_since.store(cycle_clock::now() | 1, std::memory_order_relaxed);
+        done_ += static_cast<std::uint64_t>(op());
+        publish(done_);
+        slot_.op_since.store(0, std::memory_order_relaxed);
+    }
+
+  private:
+    std::uint64_t done_ = 0;  // published so far: run()'s count, then after_run()'s
 };
 
 // Runs body(ThreadContext&) on `threads` threads and returns the window and

@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # Installs what contend needs (Debian packages, only those missing), then
-# configures and builds it. Used by both README commands; safe to re-run.
+# configures and builds it. Used by both README commands and by
+# scripts/sanitize.sh; safe to re-run.
+#   scripts/setup.sh [--with-test-tools] [CMake -D options...]
 #   BUILD_DIR   build folder (default: build)
-#   CONTEND_SANITIZE  '', 'address' or 'thread' (default: '')
 # With --with-test-tools it also installs what only the tests use (Chromium,
-# which renders report.py's HTML page headless).
+# which renders report.py's HTML page headless). The CMake options apply on
+# top of the defaults, which are restored first (a folder configured once
+# with a sanitizer does not stay one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
+with_test_tools=false
+if [ "${1:-}" = "--with-test-tools" ]; then
+  with_test_tools=true
+  shift
+fi
 
 packages=(g++ cmake ninja-build pkg-config git
           libboost-program-options-dev nlohmann-json3-dev libbenchmark-dev libbenchmark-tools
           libgtest-dev libtbb-dev libabsl-dev libhwloc-dev libboost-dev
           libconcurrentqueue-dev libreaderwriterqueue-dev libatomic-queue-dev libxenium-dev
           python3 python3-matplotlib python3-scipy python3-jsonschema elfutils)
-[ "${1:-}" = "--with-test-tools" ] && packages+=(chromium)
+$with_test_tools && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -28,5 +36,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-      -DCONTEND_SANITIZE="${CONTEND_SANITIZE:-}" >/dev/null
+      -UCONTEND_SANITIZE -UCONTEND_MESSAGE_BYTES "$@" >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)"

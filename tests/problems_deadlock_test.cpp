@@ -130,17 +130,7 @@ DinnerConfig config(int seats, std::int64_t gap_ns, std::int64_t duration_ns) {
     return c;
 }
 
-// ThreadSanitizer reports a lock-order inversion for the cyclic order of
-// naive (a real deadlock: the point of the test) and of waiter (which the
-// semaphore makes safe, invisibly to TSan's lock graph).
-#if defined(__SANITIZE_THREAD__)
-#define SKIP_UNDER_TSAN() GTEST_SKIP() << "cyclic lock order by design; TSan reports it"
-#else
-#define SKIP_UNDER_TSAN() (void)0
-#endif
-
 TEST(Dinner, NaiveDeadlocksWithEverySeatHoldingItsLeftFork) {
-    SKIP_UNDER_TSAN();
     // Leaked on purpose: its threads stay blocked on its forks.
     auto* d = new Dinner<NaiveStrategy>(config(5, 200'000, 5'000'000'000));
     const DinnerOutcome out = d->run();
@@ -184,7 +174,6 @@ TEST(Dinner, TrylockBackoffCompletes) {
     expect_completes_with_exclusion<TrylockBackoffStrategy>();
 }
 TEST(Dinner, WaiterCompletes) {
-    SKIP_UNDER_TSAN();
     expect_completes_with_exclusion<WaiterStrategy>();
 }
 

@@ -49,32 +49,6 @@
 #endif
 #endif
 
-#ifdef CONTEND_TEST_TSAN
-// Reports inside the peer libraries that are not races in the code under
-// test, each traced to its cause; anything else TSan finds still fails.
-// - moodycamel (ConcurrentQueue, ReaderWriterQueue): hand elements over with
-//   std::atomic_thread_fence, which TSan does not model. Both libraries
-//   annotate or exempt these paths for TSan only when __has_feature exists
-//   (clang); g++ 12 has no __has_feature, so under g++ nothing is exempted.
-// - oneTBB micro_queue: its pages come from libtbbmalloc, which is not
-//   instrumented, so TSan sees a page freed by one thread reused by another
-//   without the free; with std::allocator instead of TBB's default
-//   cache_aligned_allocator the same stress reports nothing.
-// - Boost.Lockfree: queue::pop copies the next node's element before its CAS
-//   and drops the copy if the CAS fails, so a node recycled and rewritten
-//   meanwhile is read while written (by design: hence trivially copyable
-//   elements); and a freelist node's next index is written plainly while a
-//   thread that lost the race may still read it, which the tagged CAS then
-//   discards (boostorg/lockfree issues #22 and #78, open).
-extern "C" const char* __tsan_default_suppressions() {
-    return "race:moodycamel::ConcurrentQueue\n"
-           "race:moodycamel::ReaderWriterQueue\n"
-           "race:tbb::detail::d2::micro_queue\n"
-           "race:boost::lockfree::detail::copy_payload\n"
-           "race:boost::lockfree::detail::tagged_index\n";
-}
-#endif
-
 namespace contend::queues {
 namespace {
 

@@ -89,9 +89,8 @@ class Detectors(StressCase):
 
     def stalled(self, scenario, primitive):
         """A stall among the first three failures of `primitive`. A lost
-        wake-up can also surface as a hang (one the watch cannot see: the
-        poison message at the stop, which no published count includes), so
-        a hang first is allowed, and kept short."""
+        wake-up can also surface as a hang (when the watch finds no quiet
+        instant to judge it at), so a hang first is allowed, and kept short."""
         p = self.stress([scenario, "--primitive", primitive, "--for", "90s", "--max-failures",
                          "3", "--trial-timeout", "5s", "--seed", "1"])
         self.assertEqual(p.returncode, 1, p.stderr)
@@ -104,6 +103,9 @@ class Detectors(StressCase):
 
     def test_lock_that_loses_a_wake_up_is_caught_by_the_stall_watch(self):
         self.stalled("locks.contention", "lost_wake_futex")
+
+    def test_rw_lock_that_loses_a_wake_up_is_caught_by_the_stall_watch(self):
+        self.stalled("locks.rw", "lost_wake_futex")
 
     def test_queue_that_skips_a_notify_is_caught_by_the_stall_watch(self):
         self.stalled("queues.throughput", "skips_notify")

@@ -22,19 +22,6 @@
 #include "suites/threads/pool_work_stealing.hpp"
 #include "tests/scenario_test_support.hpp"
 
-#if defined(__SANITIZE_THREAD__)
-// oneTBB hands a spawned task to the thread that runs it inside libtbb,
-// which is not instrumented: TSan sees neither that hand-off nor the reuse
-// of task objects by TBB's small-object allocator, so every field a task
-// carries looks unsynchronised between the spawning and the running thread.
-// Reports with a frame in TBB's task headers are suppressed; the same tasks
-// and bookkeeping run race-free under the other pools.
-extern "C" const char* __tsan_default_suppressions() {
-    return "race:oneapi/tbb/task_group.h\n"
-           "race:oneapi/tbb/detail/_small_object_pool.h\n";
-}
-#endif
-
 namespace contend::pool {
 namespace {
 

@@ -129,6 +129,18 @@ void register_locks(Registry& r, bool with_test_primitives) {
              .description = "test only: segfaults on its 1000th acquisition",
              .control = true,
              .test_only = true});
+        binder.plain<locks::RacyStatsLock>(
+            {.name = "test_races",
+             .family = "test",
+             .description = "test only: a plain counter written outside the lock (TSan's control)",
+             .control = true,
+             .test_only = true});
+        binder.plain<locks::OverflowingLock>(
+            {.name = "test_overflows",
+             .family = "test",
+             .description = "test only: reads past a heap array once (ASan's control)",
+             .control = true,
+             .test_only = true});
     }
 }
 

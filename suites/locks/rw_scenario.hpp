@@ -6,13 +6,25 @@
 // lock can post high totals while its writers starve.
 //
 // Validation: the seqlock-style reader-writer check of rw_check.hpp.
+#include <atomic>
 #include <memory>
+#include <type_traits>
+#include <vector>
 
 #include "suites/locks/lock_concepts.hpp"
 #include "suites/locks/lock_workload.hpp"
 #include "suites/locks/rw_check.hpp"
 
 namespace contend::locks {
+
+// Stress mode only: what a thread waits for or holds, so the stall watch can
+// tell a lost wake-up from a lock that is in use (TeamConfig::available).
+// The measured loop never writes it: a shared store per operation would add
+// the very traffic a reader-writer lock is chosen to avoid.
+enum class RwState : int { Idle, WaitsToRead, WaitsToWrite, Reads, Writes };
+struct alignas(kCacheLine) RwStateSlot {
+    std::atomic<RwState> state{RwState::Idle};
+};
 
 struct alignas(kCacheLine) RwThreadStats {
     std::uint64_t reads = 0, writes = 0;   // measured
@@ -30,10 +42,28 @@ Sample run_rw(const CaseConfig& c) {
 
     TeamConfig cfg = team_config(c);
     cfg.delays = delay_requests(c);
+    // Stress mode: a writer asleep while nobody holds the lock, or a reader
+    // asleep while no writer holds or waits for it, is a lost wake-up.
+    std::vector<RwStateSlot> states(c.threads);
+    cfg.available = [&](int t, const std::vector<ThreadSlot>&) {
+        const RwState mine = states[t].state.load(std::memory_order_relaxed);
+        for (const auto& other : states) {
+            const RwState s = other.state.load(std::memory_order_relaxed);
+            if (s == RwState::Reads || s == RwState::Writes) return false;
+            if (mine == RwState::WaitsToRead && s == RwState::WaitsToWrite) return false;
+        }
+        return mine == RwState::WaitsToRead || mine == RwState::WaitsToWrite;
+    };
     Team team(cfg);
     Sample s = team.run([&](auto& ctx) {  // generic: measured and stressed (thread_team.hpp)
+        constexpr bool stressed =
+            std::is_same_v<std::remove_cvref_t<decltype(ctx)>, StressedContext>;
         const int me = ctx.tid();
         auto& st = stats[me];
+        auto& state = states[me].state;
+        auto mark = [&](RwState now) {
+            if constexpr (stressed) state.store(now, std::memory_order_relaxed);
+        };
         auto& g = *guarded;
         std::uint64_t rng = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(me + 1);
         const Delay cs_delay = ctx.delay(kCsDelay), think = ctx.delay(kThinkDelay);
@@ -45,16 +75,22 @@ Sample run_rw(const CaseConfig& c) {
             auto cs = [&] { cs_delay(clk); };
             const std::uint64_t t0 = clk.now();
             if (read) {
+                mark(RwState::WaitsToRead);
                 lock->lock.lock_shared();
                 const std::uint64_t t1 = clk.now();
+                mark(RwState::Reads);
                 st.violations += g.read_section(cs);
+                mark(RwState::Idle);
                 lock->lock.unlock_shared();
                 if constexpr (decltype(clk)::timed) st.read_wait.record(t1 - t0);
                 st.reads += ctx.in_window();
             } else {
+                mark(RwState::WaitsToWrite);
                 lock->lock.lock();
                 const std::uint64_t t1 = clk.now();
+                mark(RwState::Writes);
                 st.violations += g.write_section(cs);
+                mark(RwState::Idle);
                 lock->lock.unlock();
                 ++st.write_acquisitions;
                 if constexpr (decltype(clk)::timed) st.write_wait.record(t1 - t0);

@@ -12,11 +12,8 @@ namespace contend::queues {
 // Runs fn.template operator()<Q<Message<B>>, Message<B>>() for the case's payload size.
 template <template <class> class Q, class Fn>
 Sample with_payload(const CaseConfig& c, Fn&& fn) {
-    const auto& bytes = c.params.choice("payload_bytes");
-    if (bytes == "64") return fn.template operator()<Q<Message<64>>, Message<64>>();
-    if (bytes == "256") return fn.template operator()<Q<Message<256>>, Message<256>>();
-    if (bytes == "1024") return fn.template operator()<Q<Message<1024>>, Message<1024>>();
-    return fn.template operator()<Q<Message<32>>, Message<32>>();
+    return with_message_size(std::stoul(c.params.choice("payload_bytes")),
+                             [&]<class T>() { return fn.template operator()<Q<T>, T>(); });
 }
 
 // `Run` provides `template <class Queue, class T> static Sample run(const CaseConfig&)`.

@@ -54,6 +54,13 @@ std::string pipeline_unsupported(const PrimitiveInfo& q, const ParamPoint& p) {
     return unsupported(q, p);
 }
 
+// The message sizes this build compiled (message.hpp).
+ParamSpec payload_bytes() {
+    return ParamSpec::choice("payload_bytes", std::to_string(queues::kDefaultMessageBytes),
+                             queues::message_size_choices(),
+                             "whole message size (24-byte header + payload)");
+}
+
 void add_scenarios(Registry& r) {
     r.add_suite("queues", "FIFO, LIFO and priority queues, lock-free and blocking");
     auto& s = r.add_scenario(
@@ -64,8 +71,7 @@ void add_scenarios(Registry& r) {
           ParamSpec::integer("consumers", 1, 1, 256, "", "consumer threads", true),
           ParamSpec::integer("capacity", 1024, 1, 1 << 24, "items",
                              "bound of bounded queues (initial size hint for others)", true),
-          ParamSpec::choice("payload_bytes", "32", {"32", "64", "256", "1024"},
-                            "whole message size (24-byte header + payload)"),
+          payload_bytes(),
           ParamSpec::choice("wait", "spin", {"spin", "yield", "block"},
                             "on full/empty: pause and retry, sched_yield, or block in the queue")},
          {},
@@ -81,8 +87,7 @@ void add_scenarios(Registry& r) {
          "queues",
          "round trip through two queues between two threads, beside the cache-line floor",
          {ParamSpec::integer("capacity", 1024, 2, 1 << 24, "items", "bound of each queue", true),
-          ParamSpec::choice("payload_bytes", "32", {"32", "64", "256", "1024"},
-                            "whole message size (24-byte header + payload)"),
+          payload_bytes(),
           ParamSpec::choice("wait", "spin", {"spin", "yield", "block"},
                             "while waiting: pause and retry, sched_yield, or block in the queue")},
          {},
@@ -99,8 +104,7 @@ void add_scenarios(Registry& r) {
           ParamSpec::integer("producers", 1, 1, 256, "", "producer threads", true),
           ParamSpec::integer("consumers", 1, 1, 256, "", "consumer threads", true),
           ParamSpec::integer("capacity", 1024, 1, 1 << 24, "items", "bound of bounded queues"),
-          ParamSpec::choice("payload_bytes", "32", {"32", "64", "256", "1024"},
-                            "whole message size (24-byte header + payload)"),
+          payload_bytes(),
           ParamSpec::choice("wait", "spin", {"spin", "yield", "block"},
                             "on full/empty: pause and retry, sched_yield, or block in the queue")},
          {},
@@ -115,8 +119,7 @@ void add_scenarios(Registry& r) {
          "per-stage occupancy, end-to-end latency",
          {ParamSpec::integer("workers", 2, 1, 64, "", "worker threads (one queue each)", true),
           ParamSpec::integer("capacity", 1024, 2, 1 << 24, "items", "bound of each queue", true),
-          ParamSpec::choice("payload_bytes", "32", {"32", "64", "256", "1024"},
-                            "whole message size (24-byte header + payload)"),
+          payload_bytes(),
           ParamSpec::integer("work_ns", 200, 0, 10'000'000, "ns",
                              "busy work per item in each worker", true),
           ParamSpec::choice("wait", "spin", {"spin", "yield", "block"},
@@ -166,11 +169,9 @@ struct ChannelBinder {
         info.align_bytes = alignof(Ch);
         const auto& p = r.add_primitive(info);
         r.bind(kThroughput, p.name, [](const CaseConfig& c) {
-            const auto& bytes = c.params.choice("payload_bytes");
-            if (bytes == "64") return queues::ipc::run_ipc_throughput<Ch, Message<64>>(c);
-            if (bytes == "256") return queues::ipc::run_ipc_throughput<Ch, Message<256>>(c);
-            if (bytes == "1024") return queues::ipc::run_ipc_throughput<Ch, Message<1024>>(c);
-            return queues::ipc::run_ipc_throughput<Ch, Message<32>>(c);
+            return queues::with_message_size(
+                std::stoul(c.params.choice("payload_bytes")),
+                [&]<class T>() { return queues::ipc::run_ipc_throughput<Ch, T>(c); });
         });
     }
 };

@@ -100,10 +100,14 @@ Sample run_throughput(const CaseConfig& c) {
         occupancy.record(in > out ? in - out : 0);
     };
     // Stress mode: a consumer asleep with items in the queue, or a producer
-    // asleep with room in it, is a lost wake-up.
+    // asleep with room in it, is a lost wake-up. The poisons that end a
+    // blocking run count as items: a consumer asleep with its poison in the
+    // queue after the stop was never woken for it.
     const auto capacity = static_cast<std::uint64_t>(c.params.integer("capacity"));
+    std::atomic<std::uint64_t> poisons_sent{0}, poisons_taken{0};
     team_cfg.available = [&](int t, const std::vector<ThreadSlot>& slots) {
-        std::uint64_t in = 0, out = 0;
+        std::uint64_t in = poisons_sent.load(std::memory_order_relaxed);
+        std::uint64_t out = poisons_taken.load(std::memory_order_relaxed);
         for (int u = 0; u < producers + consumers; ++u)
             (u < producers ? in : out) += slots[u].published.load(std::memory_order_relaxed);
         const std::uint64_t held = in > out ? in - out : 0;
@@ -117,7 +121,10 @@ Sample run_throughput(const CaseConfig& c) {
                 while (producers_done.load(std::memory_order_acquire) < producers) sched_yield();
                 T poison{};
                 poison.producer = kPoison;
-                for (int k = 0; k < consumers; ++k) queue->push(poison);
+                for (int k = 0; k < consumers; ++k) {
+                    queue->push(poison);
+                    poisons_sent.fetch_add(1, std::memory_order_relaxed);
+                }
             };
 
     Team team(team_cfg);
@@ -181,10 +188,16 @@ Sample run_throughput(const CaseConfig& c) {
             if (blocking) {
                 if constexpr (BlockingQueue<Q, T>) {
                     bool poisoned = false;
+                    // A poison is counted as taken (poisons_taken), not
+                    // as moved.
+                    auto poison = [&] {
+                        poisons_taken.fetch_add(1, std::memory_order_relaxed);
+                        poisoned = true;
+                    };
                     st.moved = ctx.run([&, q](auto) -> int {
                         q->pop(m);
                         if (m.producer == kPoison) {
-                            poisoned = true;
+                            poison();
                             return -1;  // never block again
                         }
                         take(m);
@@ -195,11 +208,16 @@ Sample run_throughput(const CaseConfig& c) {
                     // queue would never finish its push (found by contend
                     // stress: capacity 2, every consumer gone, the
                     // coordinator blocked pushing a poison).
-                    while (!poisoned) {
-                        q->pop(m);
-                        poisoned = m.producer == kPoison;
-                        if (!poisoned) receive(m);
-                    }
+                    while (!poisoned)
+                        ctx.after_run([&, q]() -> unsigned {
+                            q->pop(m);
+                            if (m.producer == kPoison) {
+                                poison();
+                                return 0;
+                            }
+                            receive(m);
+                            return 1;
+                        });
                 }
                 return;
             }

@@ -86,6 +86,15 @@ inline int process_thread_count() {
     return n;
 }
 
+// The count to come back to after a repetition. A runtime may start a helper
+// thread of its own the first time the process creates one (ThreadSanitizer
+// starts its background thread then), which would read as a thread left
+// behind: one throwaway thread first makes sure it already runs.
+inline int baseline_thread_count() {
+    std::thread([] {}).join();
+    return process_thread_count();
+}
+
 // A joined thread may still be leaving the kernel for a moment, and a
 // detached one may still be in glibc's exit path: poll until the count is
 // back to `target` or `limit` has passed. Returns whether it came back.

@@ -58,7 +58,7 @@ template <class Method>
 Sample run_lifecycle(const CaseConfig& c) {
     const MethodOptions options{static_cast<std::size_t>(c.params.integer("stack_kib")) * 1024};
     const int parked = static_cast<int>(c.params.integer("parked"));
-    const int threads_before = process_thread_count();
+    const int threads_before = baseline_thread_count();
     auto state = std::make_unique<LifecycleState>(c.threads);
 
     // Memory first: the stack cache can be emptied while nothing else runs.

@@ -9,7 +9,8 @@
 // that rescue comes within microseconds, and a benchmark sees at most a
 // tail-latency blip; when they go idle, the waiter sleeps on a free lock.
 // The stall watch must catch it (issue 10: "a lock whose waiter misses a
-// wake-up that a later unlock rescues"). Linux only.
+// wake-up that a later unlock rescues"). Readers take it exclusive too, so
+// it also runs in locks.rw, where the same watch must catch it. Linux only.
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -37,6 +38,9 @@ class LostWakeFutexMutex {
             c = word_.exchange(2, std::memory_order_acquire);
         }
     }
+
+    void lock_shared() noexcept { lock(); }
+    void unlock_shared() noexcept { unlock(); }
 
     void unlock() noexcept {
         if (word_.fetch_sub(1, std::memory_order_release) != 1) {
