@@ -275,7 +275,19 @@ void Team::coordinate() {
         sleep_ticking(Clock::now() + std::chrono::nanoseconds(cfg_.latency_ns), true);
     }
     phase_.store(Phase::Stop, std::memory_order_release);
-    if (cfg_.after_stop) cfg_.after_stop();
+    if (!cfg_.after_stop) return;
+    if (!(cfg_.perturb && cfg_.available)) {
+        cfg_.after_stop();
+        return;
+    }
+    // Stress mode: the stop's own step can wait on a thread that a lost
+    // wake-up left asleep (a blocking queue's poisons wait for a producer
+    // asleep on a full queue whose consumers were never woken), so the watch
+    // goes on while a helper runs it. Found by contend stress: skips_notify,
+    // capacity 1, reported as a hang because nothing watched this wait.
+    std::thread helper(cfg_.after_stop);
+    watch_until_finished();
+    helper.join();
 }
 
 Sample Team::collect() const {
