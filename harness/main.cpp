@@ -245,7 +245,7 @@ int main(int argc, char** argv) {
         if (cmd == "stress") return cmd_stress(reg, args, full);
         if (cmd == "env") return cmd_env(args);
         throw UsageError("command: '" + cmd +
-                         "' is not a command (allowed: list, run, micro, env)");
+                         "' is not a command (allowed: list, run, stress, micro, env)");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "contend: error: %s\n", e.what());
         return 2;
