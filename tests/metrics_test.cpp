@@ -324,13 +324,20 @@ TEST(BusyWork, IterationsForIsMonotonic) {
 }
 
 TEST(BusyWork, AchievedDurationRoughlyMatchesRequest) {
-    // A sanity check, not a timing test: shared CI machines are noisy.
-    const BusyWork bw = BusyWork::calibrate();
-    const double achieved = bw.measure_ns(bw.iterations_for(1000));
+    // A sanity check, not a timing test: it catches a calibration off by a
+    // unit, not a noisy one. On a shared machine a neighbour can slow the
+    // calibration or the measurement (a CI run read 455 ns for 1000), so
+    // one of five calibrate-and-measure attempts within 2x is enough.
+    double achieved = 0;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        const BusyWork bw = BusyWork::calibrate();
+        achieved = bw.measure_ns(bw.iterations_for(1000));
+        if (achieved >= 500.0 && achieved <= 3000.0) break;
+    }
     EXPECT_GE(achieved, 500.0);
     EXPECT_LE(achieved, 3000.0);
     // Zero iterations costs next to nothing.
-    EXPECT_LT(bw.measure_ns(0, 5), 50.0);
+    EXPECT_LT(BusyWork::calibrate().measure_ns(0, 5), 50.0);
 }
 
 // ---- cycle clock ------------------------------------------------------------
