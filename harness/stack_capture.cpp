@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,6 +37,7 @@ constexpr std::size_t kMostStackBytes = 256 * 1024;  // a report stays readable
 char g_path[512];
 char g_tool[512];
 bool g_gdb = false;
+std::atomic<bool> g_dying{false};
 
 void format_pid(char* out, pid_t pid) {
     char digits[24];
@@ -49,6 +51,7 @@ void format_pid(char* out, pid_t pid) {
 }
 
 void on_fatal_signal(int sig) {
+    g_dying.store(true, std::memory_order_relaxed);  // lock-free: safe in a handler
     const pid_t self = getpid();
     // Where Yama restricts ptrace to ancestors, allow the helper (a child).
     prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
@@ -104,6 +107,10 @@ std::string capture_stacks(int pid) {
     if (out.empty())
         return "no stacks: " + tool + " printed nothing (status " + std::to_string(status) + ")";
     return out;
+}
+
+bool dying_of_fatal_signal() {
+    return g_dying.load(std::memory_order_relaxed);
 }
 
 void dump_stacks_on_fatal_signal(const std::string& path) {

@@ -17,4 +17,9 @@ std::string capture_stacks(int pid);
 // still sees the signal.
 void dump_stacks_on_fatal_signal(const std::string& path);
 
+// Whether that handler is running: the crashed thread then sleeps inside
+// its operation while the stacks are taken, which no stall watch may
+// mistake for a lost wake-up (it would pre-empt the crash's report).
+bool dying_of_fatal_signal();
+
 }  // namespace contend

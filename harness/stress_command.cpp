@@ -145,6 +145,7 @@ TrialResult run_trial(const StressTrial& trial, const TrialBench& bench) {
         // would rescue the sleeper, and one seen after the stop never ends
         // (nobody is left to wake it).
         cfg.on_stall = [&](const std::string& what, bool stopped) {
+            if (dying_of_fatal_signal()) return;  // the crash is the finding
             emit({{"stall", what + (stopped ? " after the stop: nothing was left to wake it"
                                             : " during the run")},
                   {"stacks", capture_stacks(getpid())}});

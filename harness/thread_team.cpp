@@ -10,10 +10,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <string>
 
 #include "harness/busy_work.hpp"
+#include "harness/os_thread_state.hpp"
 #include "harness/registry.hpp"
 #include "harness/topology.hpp"
 
@@ -47,26 +47,6 @@ void wait_until(Pred done) {
             sched_yield();
         }
     }
-}
-
-// The kernel's view of one of this process's threads: whether it is asleep
-// (state S or D) and how many times it has gone to sleep (voluntary context
-// switches). False when it cannot be read (the thread is gone).
-bool read_task(int tid, bool& asleep, long& sleeps) {
-    std::ifstream f("/proc/self/task/" + std::to_string(tid) + "/status");
-    std::string line;
-    bool state = false, count = false;
-    while (std::getline(f, line)) {
-        if (line.rfind("State:", 0) == 0) {
-            const auto at = line.find_first_not_of(" \t", 6);
-            asleep = at != std::string::npos && (line[at] == 'S' || line[at] == 'D');
-            state = true;
-        } else if (line.rfind("voluntary_ctxt_switches:", 0) == 0) {
-            sleeps = std::stol(line.substr(24));
-            count = true;
-        }
-    }
-    return state && count;
 }
 
 }  // namespace
@@ -202,9 +182,8 @@ void Team::watch_stalls() {
         running = 0;
         for (const auto& slot : slots_) {
             if (slot.op_since.load(std::memory_order_relaxed) == 0) continue;
-            bool asleep = false;
-            long sleeps = 0;
-            running += !read_task(slot.os_tid, asleep, sleeps) || !asleep;
+            const auto state = read_os_thread_state(slot.os_tid);
+            running += !state || !state->asleep;
         }
     };
     for (std::size_t t = 0; t < slots_.size(); ++t) {
@@ -215,19 +194,17 @@ void Team::watch_stalls() {
             continue;
         }
         if (now - since < bound / 2) continue;  // short so far: no need to look
-        bool asleep = false;
-        long sleeps = 0;
         if (running < 0) count_running();
-        const bool quiet_and_available = read_task(slots_[t].os_tid, asleep, sleeps) && asleep &&
-                                         running == 0 &&
-                                         cfg_.available(static_cast<int>(t), slots_);
+        const auto state = read_os_thread_state(slots_[t].os_tid);
+        const bool quiet_and_available =
+            state && state->asleep && running == 0 && cfg_.available(static_cast<int>(t), slots_);
         if (!quiet_and_available) {
             w.free_since = 0;
             continue;
         }
-        if (w.free_since == 0 || sleeps != w.switches) {  // (re)start: it was woken meanwhile
-            w.free_since = now;
-            w.switches = sleeps;
+        if (w.free_since == 0 || state->voluntary_switches != w.switches) {
+            w.free_since = now;  // (re)start: it was woken meanwhile
+            w.switches = state->voluntary_switches;
             continue;
         }
         if (now - w.free_since < bound) continue;

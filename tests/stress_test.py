@@ -110,6 +110,12 @@ class Detectors(StressCase):
     def test_queue_that_skips_a_notify_is_caught_by_the_stall_watch(self):
         self.stalled("queues.throughput", "skips_notify")
 
+    def test_queue_that_skips_a_producer_wake_up_is_caught_by_the_stall_watch(self):
+        self.stalled("queues.throughput", "skips_room_notify")
+
+    def test_pool_that_skips_a_worker_wake_up_is_caught_by_the_stall_watch(self):
+        self.stalled("threads.pool", "skips_wake")
+
     def test_hang_is_reported_with_every_thread_stack(self):
         _, f = self.caught("locks.contention", "test_never_releases", "hang", "30s",
                            TEST_PRIMITIVES, ["--trial-timeout", "1s"])

@@ -11,13 +11,16 @@
 #include <cstdint>
 #include <memory>
 #include <set>
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "suites/threads/pool_asio_thread_pool.hpp"
+#include "suites/threads/pool_case.hpp"
 #include "suites/threads/pool_chase_lev_deque.hpp"
 #include "suites/threads/pool_mutex_queue.hpp"
-#include "suites/threads/pool_run.hpp"
+#include "suites/threads/pool_skips_wake.hpp"
 #include "suites/threads/pool_tbb_task_group.hpp"
 #include "suites/threads/pool_work_stealing.hpp"
 #include "tests/scenario_test_support.hpp"
@@ -156,12 +159,15 @@ TYPED_TEST(PoolTest, ShutdownRunsQueuedTasks) {
     EXPECT_EQ(t.done.load(), kTasks);
 }
 
-// The scenario's measured run, short windows, both spawn modes. 50 ms: five
-// threads on two CPUs beside other tests completed no task in 10 ms now and
-// then, and the window must count some.
+// The scenario's measured run, short windows, both spawn modes, and with the
+// stress stall watch on (no perturbation): a healthy pool is not flagged.
+// 50 ms: five threads on two CPUs beside other tests completed no task in
+// 10 ms now and then, and the window must count some.
 TYPED_TEST(PoolTest, ScenarioRunValidates) {
-    for (const char* spawn : {"external", "recursive"}) {
-        SCOPED_TRACE(spawn);
+    const Perturbation none;
+    for (const auto& [spawn, watched] :
+         {std::pair{"external", false}, {"recursive", false}, {"external", true}}) {
+        SCOPED_TRACE(std::string(spawn) + (watched ? ", watched" : ""));
         const BusyWork busy;
         const cycle_clock::Calibration clock;
         PrimitiveInfo info{.name = "under_test"};
@@ -170,6 +176,7 @@ TYPED_TEST(PoolTest, ScenarioRunValidates) {
         test::set_integers(c.params,
                            {{"threads", 3}, {"task_ns", 200}, {"submitters", 2}, {"inflight", 40}});
         c.params.set("spawn", std::string(spawn));
+        if (watched) c.perturb = &none;
         const Sample s = run_pool<TypeParam::template type>(c);
         EXPECT_TRUE(s.valid) << s.detail;
         EXPECT_EQ(s.checks.at("tasks_submitted"), s.checks.at("tasks_completed"));
@@ -181,6 +188,29 @@ TYPED_TEST(PoolTest, ScenarioRunValidates) {
         EXPECT_EQ(submitters, 2u);
         EXPECT_GT(s.latencies.at(0).second.count(), 0u);
     }
+}
+
+// The stall watch's control: a pool that skips one wake-up in 1,000, one
+// task in flight, so that nothing rescues the task left beside a sleeping
+// worker. The watch must report it (and, told at once, mid-run).
+TEST(PoolStallWatch, CatchesAPoolThatSkipsAWakeUp) {
+    const BusyWork busy;
+    const cycle_clock::Calibration clock;
+    const Perturbation none;
+    PrimitiveInfo info{.name = "skips_wake"};
+    CaseConfig c = test::short_case("threads.pool", &info, 1, busy, clock, 500'000'000);
+    test::set_integers(c.params,
+                       {{"threads", 1}, {"task_ns", 0}, {"submitters", 1}, {"inflight", 1}});
+    c.params.set("spawn", std::string("external"));
+    c.perturb = &none;
+    std::vector<std::pair<std::string, bool>> told;
+    c.on_stall = [&](const std::string& what, bool stopped) { told.emplace_back(what, stopped); };
+    const Sample s = run_pool<SkipsWakePool>(c);
+    EXPECT_FALSE(s.valid);
+    EXPECT_NE(s.detail.find("lost wake-up"), std::string::npos) << s.detail;
+    ASSERT_EQ(told.size(), 1u);
+    EXPECT_NE(told[0].first.find("1 task(s) handed to the pool"), std::string::npos)
+        << told[0].first;
 }
 
 // A task spawns a child onto its worker's own deque, then refuses to return

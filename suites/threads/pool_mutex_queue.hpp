@@ -17,7 +17,13 @@
 
 namespace contend::pool {
 
-template <class Job>
+// Whether a submission wakes a sleeping worker: always. The control
+// skips_wake (pool_skips_wake.hpp) swaps in one that sometimes does not.
+struct AlwaysWake {
+    bool operator()() const noexcept { return true; }
+};
+
+template <class Job, class WakePolicy = AlwaysWake>
 class MutexQueuePool {
   public:
     MutexQueuePool(int workers, int /*submitters*/) {
@@ -38,7 +44,7 @@ class MutexQueuePool {
             std::lock_guard lock(mutex_);
             queue_.push_back(job);
         }
-        ready_.notify_one();
+        if (wake_()) ready_.notify_one();
     }
     void spawn(const Job& job) { submit(job); }
 
@@ -73,6 +79,7 @@ class MutexQueuePool {
     std::deque<Job> queue_;
     bool stop_ = false;
     std::vector<std::thread> threads_;
+    [[no_unique_address]] WakePolicy wake_;
 };
 
 }  // namespace contend::pool

@@ -50,12 +50,14 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
+#include "harness/perturbation.hpp"
 #include "harness/registry.hpp"
 #include "harness/thread_team.hpp"
 #include "harness/topology.hpp"
@@ -98,6 +100,9 @@ class PoolRun {
         std::uint32_t tree = 1;    // tasks per submitted root
         std::uint64_t budget = 1;  // in-flight tasks per submitter
         std::uint32_t sample_every = 1;
+        // Stress mode: the submitters are perturbed around each submission.
+        const Perturbation* perturb = nullptr;
+        double ticks_per_ns = 1, busy_iterations_per_ns = 1;
     };
 
     // Slots: workers and submitters, plus room for a library that lets the
@@ -121,7 +126,11 @@ class PoolRun {
         if (j.budget > 1) {
             const std::uint32_t rest = j.budget - 1, left = (rest + 1) / 2, right = rest - left;
             pool_->spawn(make_job(me, left, j.origin));
-            if (right) pool_->spawn(make_job(me, right, j.origin));
+            owner_increment(me.handed, std::memory_order_release);
+            if (right) {
+                pool_->spawn(make_job(me, right, j.origin));
+                owner_increment(me.handed, std::memory_order_release);
+            }
         }
         spin_iterations(cfg_.task_iters);
         if (j.submit_ticks) {
@@ -146,6 +155,10 @@ class PoolRun {
         arrived_.fetch_add(1, std::memory_order_acq_rel);
         while (phase_.load(std::memory_order_acquire) == Phase::Waiting) sched_yield();
         std::uint64_t& reserved = me.reserved;
+        // Stress mode only; a benchmark run pays one predictable branch.
+        std::optional<PerturbationInjector> inject;
+        if (cfg_.perturb)
+            inject.emplace(*cfg_.perturb, index, cfg_.ticks_per_ns, cfg_.busy_iterations_per_ns);
         // While the budget is full the submitter waits: a few polls with
         // `pause` (room usually appears within a task or two), then yields,
         // so that oversubscribed workers get the CPU. The time it spends
@@ -170,8 +183,11 @@ class PoolRun {
             }
             polls = 0;
             for (std::uint64_t room = (cfg_.budget - outstanding) / cfg_.tree; room > 0; --room) {
+                if (inject) inject->before();
                 pool_->submit(make_job(me, cfg_.tree, static_cast<std::uint16_t>(index)));
+                owner_increment(me.handed, std::memory_order_release);
                 reserved += cfg_.tree;
+                if (inject) inject->after();
             }
         }
         if (wait_start != 0) me.wait_ticks += cycle_clock::now() - wait_start;
@@ -191,6 +207,7 @@ class PoolRun {
             j.handoff = 1;
             j.submit_ticks = cycle_clock::now();
             pool_->submit(j);
+            owner_increment(me.handed, std::memory_order_release);
             if (!wait_for_own_tasks(index, ++me.reserved)) return false;
         }
         return true;
@@ -241,134 +258,5 @@ class PoolRun {
     alignas(128) std::atomic<Phase> phase_{Phase::Waiting};
     alignas(128) std::atomic<int> arrived_{0};
 };
-
-template <class P>
-concept CountsSteals = requires(const P& p) {
-    { p.steals() } -> std::convertible_to<std::uint64_t>;
-};
-template <class P>
-concept ReportsJoin = requires(const P& p) {
-    { p.joined() } -> std::convertible_to<bool>;
-};
-
-template <template <class> class PoolT>
-Sample run_pool(const CaseConfig& c) {
-    using Run = PoolRun<PoolT>;
-    using Clock = std::chrono::steady_clock;
-    const auto task_ns = c.params.integer("task_ns");
-    const bool recursive = c.params.choice("spawn") == "recursive";
-    const int submitters = static_cast<int>(c.params.integer("submitters"));
-    const auto inflight = static_cast<std::uint64_t>(c.params.integer("inflight"));
-
-    typename Run::Config cfg;
-    cfg.workers = c.threads;
-    cfg.submitters = submitters;
-    cfg.task_iters = c.busy->iterations_for(static_cast<double>(task_ns));
-    cfg.tree =
-        recursive ? static_cast<std::uint32_t>(std::min<std::uint64_t>(kTreeTasks, inflight)) : 1;
-    cfg.budget =
-        std::max<std::uint64_t>(cfg.tree, inflight / static_cast<std::uint64_t>(submitters));
-    cfg.sample_every = c.sample_every ? c.sample_every : kFixedSampleEvery;
-    const double task_achieved = c.busy->measure_briefly(cfg.task_iters);
-
-    auto run = std::make_unique<Run>(cfg);
-    SlotTable& slots = run->slots();
-    auto& phase = run->phase();
-
-    const auto t_create = Clock::now();
-    run->create_pool();
-    const double startup_ns =
-        std::chrono::duration<double, std::nano>(Clock::now() - t_create).count();
-
-    std::vector<std::thread> subs;
-    std::vector<char> drained(static_cast<std::size_t>(submitters), 0);
-    std::vector<Clock::time_point> drain_end(static_cast<std::size_t>(submitters));
-    std::atomic<int> drained_count{0};
-    bool handoff_ok = true;
-    for (int i = 0; i < submitters; ++i)
-        subs.emplace_back([&, i] {
-            run->pool().as_submitter([&] {
-                const auto k = static_cast<std::size_t>(i);
-                drained[k] = run->submit_loop(i);
-                drain_end[k] = Clock::now();
-                drained_count.fetch_add(1, std::memory_order_acq_rel);
-                // Submitter 0 probes the hand-off once every submitter has
-                // drained, so the pool is idle. Still inside as_submitter:
-                // TBB needs the submitter in its arena.
-                if (i != 0 || !drained[k]) return;
-                while (drained_count.load(std::memory_order_acquire) < submitters) sched_yield();
-                handoff_ok = run->probe_handoff(i);
-            });
-        });
-    while (run->arrived() < submitters) sched_yield();
-
-    // Usage snapshots are slow (/proc), so they are taken just outside the
-    // window; the task counts are snapshotted at the window's edges.
-    auto for_ready = [&](auto&& f) {
-        for (int i = 0, n = slots.claimed(); i < n; ++i)
-            if (slots[i].ready.load(std::memory_order_acquire)) f(slots[i]);
-    };
-    phase.store(Phase::Warmup, std::memory_order_release);
-    std::this_thread::sleep_for(std::chrono::nanoseconds(c.warmup_ns));
-    for_ready([](TaskSlot& s) { s.start = read_usage(s.cpu_clock, s.tid); });
-    for_ready(
-        [](TaskSlot& s) { s.completed_at_start = s.completed.load(std::memory_order_relaxed); });
-    const auto w0 = Clock::now();
-    phase.store(Phase::Measure, std::memory_order_release);
-    std::this_thread::sleep_for(std::chrono::nanoseconds(c.duration_ns));
-    phase.store(Phase::Stop, std::memory_order_release);
-    const auto w1 = Clock::now();
-    for_ready(
-        [](TaskSlot& s) { s.completed_at_end = s.completed.load(std::memory_order_relaxed); });
-    for_ready([](TaskSlot& s) { s.end = read_usage(s.cpu_clock, s.tid); });
-
-    for (auto& t : subs) t.join();
-    const auto drained_at = *std::max_element(drain_end.begin(), drain_end.end());
-    const double drain_ns = std::chrono::duration<double, std::nano>(drained_at - w1).count();
-    const bool all_drained =
-        handoff_ok && std::all_of(drained.begin(), drained.end(), [](char d) { return d; });
-
-    // The idle pool: what do its threads burn while there is nothing to do?
-    // Only threads that ran a task have a slot (a TBB worker that joined
-    // late may have none): the fraction is over the workers actually seen.
-    std::uint64_t idle_cpu0 = 0, idle_cpu1 = 0;
-    int idle_workers_seen = 0;
-    for_ready([&](TaskSlot& s) {
-        if (s.submitter) return;
-        idle_cpu0 += read_usage(s.cpu_clock, s.tid).cpu_ns;
-        ++idle_workers_seen;
-    });
-    const auto i0 = Clock::now();
-    std::this_thread::sleep_for(kIdleProbe);
-    for_ready([&](TaskSlot& s) {
-        if (!s.submitter) idle_cpu1 += read_usage(s.cpu_clock, s.tid).cpu_ns;
-    });
-    const double idle_ns = std::chrono::duration<double, std::nano>(Clock::now() - i0).count();
-
-    nlohmann::json steals = nullptr, joined = true;
-    if constexpr (CountsSteals<PoolT<typename Run::Job>>) steals = run->pool().steals();
-    const auto s0 = Clock::now();
-    run->pool().shutdown();
-    const double shutdown_ns = std::chrono::duration<double, std::nano>(Clock::now() - s0).count();
-    if constexpr (ReportsJoin<PoolT<typename Run::Job>>) joined = run->pool().joined();
-    run->destroy_pool();
-
-    PoolOutcome out;
-    out.window_ns = std::chrono::duration<double, std::nano>(w1 - w0).count();
-    out.startup_ns = startup_ns;
-    out.drain_ns = std::max(0.0, drain_ns);  // a submitter may finish as the clock is read
-    out.shutdown_ns = shutdown_ns;
-    out.idle_cpu_fraction = static_cast<double>(idle_cpu1 - std::min(idle_cpu0, idle_cpu1)) /
-                            (idle_ns * std::max(idle_workers_seen, 1));
-    out.idle_workers_seen = idle_workers_seen;
-    out.drained = all_drained;
-    out.steals = steals;
-    out.joined = joined;
-    out.tree = cfg.tree;
-    out.sample_every = cfg.sample_every;
-    out.task_achieved_ns = task_achieved;
-    out.drain_limit_ms = std::chrono::duration_cast<std::chrono::milliseconds>(kDrainLimit).count();
-    return pool_sample(c, slots, out);
-}
 
 }  // namespace contend::pool

@@ -1,14 +1,15 @@
 // threads.pool registration: the scenario, its parameters and the four
-// pools (each one header; the measured run is pool_run.hpp).
+// pools (each one header; the measured run is pool_run.hpp, the case pool_case.hpp).
 #include <algorithm>
 #include <cstdio>
 #include <string>
 
 #include "harness/topology.hpp"
 #include "suites/threads/pool_asio_thread_pool.hpp"
+#include "suites/threads/pool_case.hpp"
 #include "suites/threads/pool_mutex_queue.hpp"
-#include "suites/threads/pool_run.hpp"
 #include "suites/threads/pool_runs_twice.hpp"
+#include "suites/threads/pool_skips_wake.hpp"
 #include "suites/threads/pool_tbb_task_group.hpp"
 #include "suites/threads/pool_work_stealing.hpp"
 #include "suites/threads/register_threads.hpp"
@@ -90,6 +91,11 @@ void register_pool_scenario(Registry& r) {
     add_pool<pool::RunsTwicePool>(
         r, {.name = "runs_twice",
             .description = "mutex_queue that queues ~1 in 100,003 submissions twice: for stress",
+            .control = true});
+    add_pool<pool::SkipsWakePool>(
+        r, {.name = "skips_wake",
+            .description = "mutex_queue whose submit skips 1 in 1,000 worker wake-ups (the next "
+                           "submission rescues): for stress",
             .control = true});
 }
 

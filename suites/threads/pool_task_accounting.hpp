@@ -73,6 +73,10 @@ struct alignas(128) TaskSlot {
     // released after the task's own accounting so a reader sees both.
     std::unique_ptr<std::atomic<std::uint64_t>[]> done_for;
     std::atomic<bool> ready{false};  // identity below is set
+    // Tasks this thread handed to the pool (submitted or spawned), counted
+    // once submit() or spawn() has returned, wake-up included: the stress
+    // stall watch's "tasks outstanding" is these minus `completed`.
+    std::atomic<std::uint64_t> handed{0};
 
     // Identity, written by the owner before `ready`.
     bool submitter = false;

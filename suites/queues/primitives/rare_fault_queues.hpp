@@ -14,7 +14,10 @@
 //                     push skips the wake-up of a sleeping consumer once in
 //                     1,000: the next push rescues it, so only a consumer
 //                     left asleep beside an item through an idle gap shows
-//                     it (the stall watch's control).
+//                     it (the stall watch's control, consumer side).
+//   skips_room_notify the same FIFO whose pop skips the wake-up of a
+//                     producer asleep on a full queue once in 1,000: the
+//                     next pop rescues it (the producer side's control).
 //
 // The first two count under the queue's mutex, so the faults need no
 // particular timing, only enough operations in the right state; they have
@@ -94,10 +97,13 @@ class RareReorderQueue {
     MutexQueue<RareReorderStore<T>> q_;
 };
 
-template <class T>
-class SkipsNotifyQueue {
+// Which side's wake-up a SkipsWakeQueue loses now and then.
+enum class LostWake { Consumer, Producer };
+
+template <class T, LostWake kLoses>
+class SkipsWakeQueue {
   public:
-    explicit SkipsNotifyQueue(std::size_t capacity) : ring_(capacity) {
+    explicit SkipsWakeQueue(std::size_t capacity) : ring_(capacity) {
         if (capacity == 0) throw std::invalid_argument("skips_notify: capacity must be at least 1");
     }
     std::size_t capacity() const { return ring_.capacity(); }
@@ -107,7 +113,7 @@ class SkipsNotifyQueue {
         if (ring_.size() == ring_.capacity()) return false;
         ring_.put(item);
         lock.unlock();
-        wake_a_consumer();
+        wake(not_empty_, LostWake::Consumer);
         return true;
     }
     bool try_pop(T& out) {
@@ -115,7 +121,7 @@ class SkipsNotifyQueue {
         if (ring_.size() == 0) return false;
         ring_.take(out);
         lock.unlock();
-        not_full_.notify_one();
+        wake(not_full_, LostWake::Producer);
         return true;
     }
     void push(const T& item) {
@@ -123,26 +129,32 @@ class SkipsNotifyQueue {
         not_full_.wait(lock, [&] { return ring_.size() < ring_.capacity(); });
         ring_.put(item);
         lock.unlock();
-        wake_a_consumer();
+        wake(not_empty_, LostWake::Consumer);
     }
     void pop(T& out) {
         std::unique_lock lock(mu_);
         not_empty_.wait(lock, [&] { return ring_.size() > 0; });
         ring_.take(out);
         lock.unlock();
-        not_full_.notify_one();
+        wake(not_full_, LostWake::Producer);
     }
 
   private:
-    void wake_a_consumer() {
-        if (pushes_.fetch_add(1, std::memory_order_relaxed) % 1000 == 999) return;  // the bug
-        not_empty_.notify_one();
+    void wake(std::condition_variable& sleepers, LostWake side) {
+        if (side == kLoses && wakes_.fetch_add(1, std::memory_order_relaxed) % 1000 == 999)
+            return;  // the bug
+        sleepers.notify_one();
     }
 
     std::mutex mu_;
     std::condition_variable not_empty_, not_full_;
     RingStore<T> ring_;
-    std::atomic<std::uint64_t> pushes_{0};
+    std::atomic<std::uint64_t> wakes_{0};
 };
+
+template <class T>
+using SkipsNotifyQueue = SkipsWakeQueue<T, LostWake::Consumer>;
+template <class T>
+using SkipsRoomNotifyQueue = SkipsWakeQueue<T, LostWake::Producer>;
 
 }  // namespace contend::queues
