@@ -125,12 +125,8 @@ class PoolRun {
         const std::uint64_t t0 = j.submit_ticks ? cycle_clock::now() : 0;
         if (j.budget > 1) {
             const std::uint32_t rest = j.budget - 1, left = (rest + 1) / 2, right = rest - left;
-            pool_->spawn(make_job(me, left, j.origin));
-            owner_increment(me.handed, std::memory_order_release);
-            if (right) {
-                pool_->spawn(make_job(me, right, j.origin));
-                owner_increment(me.handed, std::memory_order_release);
-            }
+            hand(me, make_job(me, left, j.origin), &Pool::spawn);
+            if (right) hand(me, make_job(me, right, j.origin), &Pool::spawn);
         }
         spin_iterations(cfg_.task_iters);
         if (j.submit_ticks) {
@@ -184,8 +180,7 @@ class PoolRun {
             polls = 0;
             for (std::uint64_t room = (cfg_.budget - outstanding) / cfg_.tree; room > 0; --room) {
                 if (inject) inject->before();
-                pool_->submit(make_job(me, cfg_.tree, static_cast<std::uint16_t>(index)));
-                owner_increment(me.handed, std::memory_order_release);
+                hand(me, make_job(me, cfg_.tree, static_cast<std::uint16_t>(index)), &Pool::submit);
                 reserved += cfg_.tree;
                 if (inject) inject->after();
             }
@@ -206,8 +201,7 @@ class PoolRun {
             Job j = make_job(me, 1, static_cast<std::uint16_t>(index));
             j.handoff = 1;
             j.submit_ticks = cycle_clock::now();
-            pool_->submit(j);
-            owner_increment(me.handed, std::memory_order_release);
+            hand(me, j, &Pool::submit);
             if (!wait_for_own_tasks(index, ++me.reserved)) return false;
         }
         return true;
@@ -217,6 +211,16 @@ class PoolRun {
     int arrived() const { return arrived_.load(std::memory_order_acquire); }
 
   private:
+    // Submits or spawns one job and counts it as handed to the pool (the
+    // stall watch's view); in stress mode, marks the call while it lasts.
+    void hand(TaskSlot& me, const Job& j, void (Pool::*how)(const Job&)) {
+        const bool stressed = cfg_.perturb != nullptr;
+        if (stressed) me.in_pool_call.store(true, std::memory_order_seq_cst);
+        (pool_.get()->*how)(j);
+        owner_increment(me.handed, std::memory_order_release);
+        if (stressed) me.in_pool_call.store(false, std::memory_order_release);
+    }
+
     Job make_job(TaskSlot& s, std::uint32_t budget, std::uint16_t origin) {
         Job j{this, s.seq_base | s.next_seq, 0, budget, origin, 0};
         if (phase_.load(std::memory_order_relaxed) == Phase::Measure) {

@@ -11,6 +11,10 @@
 //    or spawn() returned, wake-up included) minus tasks completed. Counted
 //    before the threads are read, so a task that finished meanwhile only
 //    makes the instant look busier;
+//  - no thread inside the pool's submit() or spawn(), before and after the
+//    threads are read: a wake-up may be in progress there. Seen: asio
+//    submitters inside glibc's pthread_cond_signal, which can wait for
+//    woken waiters, while every worker still slept (a CPU-starved machine);
 //  - every pool thread asleep, with its count of sleeps unchanged since the
 //    first look of the streak. A thread that was woken, even briefly, ends
 //    the streak;
@@ -52,7 +56,8 @@ class PoolStallWatch {
         const auto [handed, completed] = task_counts();
         const std::uint64_t outstanding = handed > completed ? handed - completed : 0;
         std::vector<std::pair<int, long>> sleepers;
-        if (outstanding == 0 || !all_pool_threads_asleep(sleepers)) {
+        if (outstanding == 0 || in_pool_call() || !all_pool_threads_asleep(sleepers) ||
+            in_pool_call()) {
             streak_.reset();
             return "";
         }
@@ -85,6 +90,15 @@ class PoolStallWatch {
         for (int i = 0; i < n; ++i)
             completed += slots_[i].completed.load(std::memory_order_acquire);
         return {handed, completed};
+    }
+
+    // Whether any thread is inside submit() or spawn() (TaskSlot::in_pool_call).
+    bool in_pool_call() {
+        for (int i = 0, n = slots_.claimed(); i < n; ++i)
+            if (slots_[i].ready.load(std::memory_order_acquire) &&
+                slots_[i].in_pool_call.load(std::memory_order_seq_cst))
+                return true;
+        return false;
     }
 
     bool is_pool_thread(int tid) {

@@ -77,6 +77,11 @@ struct alignas(128) TaskSlot {
     // once submit() or spawn() has returned, wake-up included: the stress
     // stall watch's "tasks outstanding" is these minus `completed`.
     std::atomic<std::uint64_t> handed{0};
+    // Stress mode only: the thread is inside the pool's submit() or spawn().
+    // A wake-up may be in progress there (glibc's pthread_cond_signal can
+    // itself wait for woken waiters to leave), so the stall watch judges no
+    // instant at which one is set.
+    std::atomic<bool> in_pool_call{false};
 
     // Identity, written by the owner before `ready`.
     bool submitter = false;
