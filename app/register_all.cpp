@@ -1,5 +1,8 @@
-// The suites of this build, in the order `list` and `run` show them. The
-// harness reaches suites only through this one function.
+// The suites of this build, in the order `list` and `run` show them, then
+// the primitives the executable's own code added (a user's, linked with
+// contend_add_executable). The harness reaches suites only through this
+// one function.
+#include "harness/extensions.hpp"
 #include "harness/registry.hpp"
 #include "suites/locks/register_locks.hpp"
 #include "suites/problems/register_problems.hpp"
@@ -13,6 +16,7 @@ void register_all(Registry& r, bool with_test_primitives) {
     register_queues(r);
     register_threads(r);
     register_problems(r);
+    register_extensions(r);
 }
 
 }  // namespace contend

@@ -97,9 +97,11 @@ std::vector<PlannedCase> plan_cases(const Registry& r, const PlanRequest& req) {
             const std::string what = spec.name == "threads" ? "--threads" : "--set " + spec.name;
             if (auto it = req.values.find(spec.name); it != req.values.end())
                 values = parse_values(spec, it->second, what);
-            else if (auto it2 = req.scenario_values.find(s->name + "." + spec.name);
-                     it2 != req.scenario_values.end())
-                values = parse_values(spec, it2->second, "--preset (" + spec.name + ")");
+            else if (auto it2 = spec.preset_values.find(req.preset);
+                     it2 != spec.preset_values.end())
+                values =
+                    parse_values(spec, it2->second,
+                                 "--preset " + req.preset + " (" + s->name + " " + spec.name + ")");
             else if (spec.name == "threads" && !req.default_threads.empty())
                 values = parse_values(spec, req.default_threads, "--preset (threads)");
             else if (spec.type == ParamType::Integer)

@@ -10,10 +10,11 @@
 namespace contend {
 
 struct PlanRequest {
-    std::vector<std::string> targets;                    // scenario or suite names
-    std::vector<std::string> primitives;                 // empty: every non-control one
-    std::map<std::string, std::string> values;           // parameter name -> value list text
-    std::map<std::string, std::string> scenario_values;  // "scenario.param" -> text (presets)
+    std::vector<std::string> targets;           // scenario or suite names
+    std::vector<std::string> primitives;        // empty: every non-control one
+    std::map<std::string, std::string> values;  // parameter name -> value list text
+    std::string
+        preset{};  // --preset: each parameter's own values for it (ParamSpec::preset_values)
     std::string default_threads{};  // for scenarios with a "threads" parameter, unless given
 };
 

@@ -29,7 +29,8 @@ nlohmann::json param_json(const ParamSpec& s) {
     nlohmann::json j{{"name", s.name},
                      {"type", s.type == ParamType::Integer ? "integer" : "choice"},
                      {"doc", s.doc},
-                     {"range", s.range_text()}};
+                     {"range", s.range_text()},
+                     {"presets", s.preset_values}};
     if (s.type == ParamType::Integer) {
         j["default"] = s.default_int;
         j["min"] = s.min;
@@ -84,10 +85,14 @@ int list_command(const Registry& r, const std::vector<std::string>& args) {
         for (const auto& name : suite.scenarios) {
             const auto* s = r.scenario(name);
             std::printf("  %s — %s\n", s->name.c_str(), s->doc.c_str());
-            for (const auto& p : s->params)
+            for (const auto& p : s->params) {
                 std::printf("      %-10s %-8s default %-6s range %-22s %s\n", p.name.c_str(),
                             p.type == ParamType::Integer ? "integer" : "choice",
                             p.default_text().c_str(), p.range_text().c_str(), p.doc.c_str());
+                for (const auto& [preset, values] : p.preset_values)
+                    std::printf("      %-10s --preset %s: %s\n", "", preset.c_str(),
+                                values.c_str());
+            }
             std::string prims;
             for (const auto& p : s->primitives)
                 if (shown(*r.primitive(p))) prims += (prims.empty() ? "" : ", ") + p;

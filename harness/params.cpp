@@ -73,6 +73,11 @@ ParamSpec ParamSpec::choice(std::string name, std::string def, std::vector<std::
     return p;
 }
 
+ParamSpec ParamSpec::in_preset(const std::string& preset, std::string values) && {
+    preset_values[preset] = std::move(values);
+    return std::move(*this);
+}
+
 std::string ParamSpec::default_text() const {
     return type == ParamType::Integer ? std::to_string(default_int) : default_choice;
 }

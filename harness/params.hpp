@@ -3,6 +3,7 @@
 // values of one case, and the parsing of value lists given on the command
 // line ("1,2,4", "1..16", "1..16:x2", "0..1000:+250", "100ns", "2us").
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -18,6 +19,12 @@ struct UsageError : std::runtime_error {
 
 enum class ParamType { Integer, Choice };
 
+// The run presets (runner.cpp says what each one sets).
+inline const std::vector<std::string>& preset_names() {
+    static const std::vector<std::string> names{"quick", "default", "full"};
+    return names;
+}
+
 struct ParamSpec {
     std::string name;
     ParamType type = ParamType::Integer;
@@ -27,11 +34,18 @@ struct ParamSpec {
     std::vector<std::string> choices;
     std::string default_choice;
     bool always_in_name = false;  // otherwise named only when not at its default
+    // The values the parameter takes under a --preset, as a value list
+    // ("full" -> "0,400,4000"); a preset not named here runs the default.
+    // Each scenario owns its sweeps: the harness names no parameter.
+    std::map<std::string, std::string> preset_values{};
 
     static ParamSpec integer(std::string name, std::int64_t def, std::int64_t lo, std::int64_t hi,
                              std::string unit, std::string doc, bool in_name = false);
     static ParamSpec choice(std::string name, std::string def, std::vector<std::string> choices,
                             std::string doc);
+    // This spec, sweeping `values` under `preset` (preset_values).
+    ParamSpec in_preset(const std::string& preset, std::string values) &&;
+
     std::string default_text() const;
     std::string range_text() const;  // "0..1000000 ns" or "pause|none|yield"
 };

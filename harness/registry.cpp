@@ -21,6 +21,19 @@ ScenarioInfo& Registry::add_scenario(ScenarioInfo s) {
     auto it = std::find_if(suites_.begin(), suites_.end(),
                            [&](const SuiteInfo& x) { return x.name == s.suite; });
     if (it == suites_.end()) throw std::logic_error("scenario of unknown suite: " + s.name);
+    // A scenario's preset sweeps are checked once, here, so that a bad one
+    // stops every run and test at start-up rather than the one run using it.
+    for (const auto& spec : s.params)
+        for (const auto& [preset, values] : spec.preset_values) {
+            const auto& known = preset_names();
+            if (std::find(known.begin(), known.end(), preset) == known.end())
+                throw std::logic_error(s.name + " " + spec.name + ": unknown preset " + preset);
+            try {
+                parse_values(spec, values, s.name + " " + spec.name + " in preset " + preset);
+            } catch (const UsageError& e) {
+                throw std::logic_error(e.what());
+            }
+        }
     it->scenarios.push_back(s.name);
     scenarios_.push_back(std::move(s));
     return scenarios_.back();

@@ -30,7 +30,6 @@ struct Preset {
     std::int64_t duration_ns, warmup_ns;
     int repetitions;
     std::string threads;  // value list; "" = doubling up to twice the CPUs
-    std::map<std::string, std::string> scenario_values;
 };
 
 std::string doubling_threads(int cpus, bool every_cpu_count) {
@@ -52,46 +51,15 @@ std::string doubling_threads(int cpus, bool every_cpu_count) {
 
 // quick: a smoke run in seconds. default: every primitive at each doubling
 // of threads up to twice the CPUs, 5 repetitions (enough for a Mann-Whitney
-// test to reach significance). full: 10 repetitions of longer windows, the
-// CPU count itself as a thread count, and the critical:think sweep that
-// separates fair from unfair locks (no think time flatters unfair ones).
+// test to reach significance). full: 10 repetitions of longer windows and
+// the CPU count itself as a thread count. Beyond these, each scenario says
+// what a preset sweeps of its own parameters (ParamSpec::in_preset), e.g.
+// the critical:think sweep of full that separates fair from unfair locks.
 Preset preset(const std::string& name) {
     const int cpus = Topology::get().allowed_cpus();
-    // Queues: the four shapes 1x1, 1x2, 2x1, 2x2 (SPSC-only queues run 1x1).
-    const std::map<std::string, std::string> queue_shapes{{"queues.throughput.producers", "1,2"},
-                                                          {"queues.throughput.consumers", "1,2"}};
-    if (name == "quick") return {name, 50'000'000, 10'000'000, 3, "1,2", {}};
-    if (name == "full")
-        return {name,
-                250'000'000,
-                50'000'000,
-                10,
-                doubling_threads(cpus, true),
-                {{"locks.contention.think_ns", "0,400,4000"},
-                 {"locks.rw.read_pct", "50,90,99"},
-                 {"queues.throughput.producers", "1,2,4"},
-                 {"queues.throughput.consumers", "1,2,4"},
-                 {"threads.lifecycle.stack_kib", "0,16,64,256,1024"},
-                 {"threads.timers.delay_us", "10,100,1000,10000,100000"},
-                 {"threads.timers.pattern", "periodic,cancel"},
-                 {"threads.tls.read_pct", "0,10"},
-                 {"threads.pool.task_ns", "0,1000,10000"},
-                 {"threads.pool.spawn", "external,recursive"},
-                 {"problems.granularity.stripes", "4,16,64,256"},
-                 {"problems.granularity.lock", "std_mutex,ttas"},
-                 {"problems.gil.io_pct", "0,50,90"},
-                 {"problems.gil.switch_us", "1000,5000"},
-                 {"problems.deadlock.seats", "3,5,16"},
-                 {"problems.deadlock.pickup_gap_ns", "0,50000"},
-                 {"problems.starvation.readers", "1,3,7"},
-                 {"problems.starvation.writers", "1,2"}}};
-    if (name == "default") {
-        // Timers across three decades of delay: the overshoot that sleep
-        // adds is fixed (timer slack), so its share shows only across delays.
-        auto values = queue_shapes;
-        values["threads.timers.delay_us"] = "100,1000,10000";
-        return {name, 60'000'000, 15'000'000, 5, doubling_threads(cpus, false), values};
-    }
+    if (name == "quick") return {name, 50'000'000, 10'000'000, 3, "1,2"};
+    if (name == "full") return {name, 250'000'000, 50'000'000, 10, doubling_threads(cpus, true)};
+    if (name == "default") return {name, 60'000'000, 15'000'000, 5, doubling_threads(cpus, false)};
     throw UsageError("--preset: '" + name + "' is not allowed (allowed: quick, default, full)");
 }
 
@@ -114,11 +82,6 @@ nlohmann::json delay_calibration(const BusyWork& busy) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& preset_names() {
-    static const std::vector<std::string> names{"quick", "default", "full"};
-    return names;
-}
 
 namespace {
 
@@ -177,7 +140,7 @@ int run_command(const Registry& r, RunOptions opts) {
         throw UsageError("--order: '" + opts.order +
                          "' is not allowed (allowed: interleaved, sequential)");
     if (opts.seed == 0) opts.seed = std::random_device{}() | 1;
-    PlanRequest req{opts.targets, opts.primitives, opts.values, p.scenario_values};
+    PlanRequest req{opts.targets, opts.primitives, opts.values, p.name};
     req.default_threads = p.threads;
     const std::vector<PlannedCase> cases = plan_cases(r, req);
     if (cases.empty()) throw UsageError("scenario: nothing to run (no primitive matches)");

@@ -40,6 +40,5 @@ struct RunOptions {
 int run_command(const Registry& r, RunOptions opts);
 
 // Preset names and what they set, for help and validation.
-const std::vector<std::string>& preset_names();
 
 }  // namespace contend

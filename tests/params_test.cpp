@@ -98,3 +98,43 @@ TEST(CasePlan, CartesianProductAndNames) {
     EXPECT_THROW(plan_cases(r, {{"s"}, {"nope"}, {}, {}}), UsageError);
     EXPECT_THROW(plan_cases(r, {{"s"}, {}, {{"nope", "1"}}, {}}), UsageError);
 }
+
+// A preset sweeps what each parameter declares for it; --set still wins,
+// and a declaration that does not parse is refused at registration.
+TEST(CasePlan, PresetValuesComeFromTheScenariosOwnParameters) {
+    Registry r;
+    r.add_suite("s", "doc");
+    r.add_scenario({"s.x",
+                    "s",
+                    "doc",
+                    {ParamSpec::integer("threads", 1, 1, 64, "", "").in_preset("full", "1,2"),
+                     ParamSpec::choice("mode", "a", {"a", "b"}, "").in_preset("full", "a,b")},
+                    {},
+                    {}});
+    PrimitiveInfo p;
+    p.name = "p1";
+    r.add_primitive(p);
+    r.bind("s.x", "p1", [](const CaseConfig&) { return Sample{}; });
+
+    EXPECT_EQ(plan_cases(r, {{"s"}, {}, {}, "default"}).size(), 1u);
+    EXPECT_EQ(plan_cases(r, {{"s"}, {}, {}, "full"}).size(), 4u);
+    EXPECT_EQ(plan_cases(r, {{"s"}, {}, {{"mode", "b"}}, "full"}).size(), 2u);
+
+    r.add_suite("t", "doc");
+    EXPECT_THROW(
+        r.add_scenario({"t.bad_value",
+                        "t",
+                        "doc",
+                        {ParamSpec::choice("mode", "a", {"a", "b"}, "").in_preset("full", "a,c")},
+                        {},
+                        {}}),
+        std::logic_error);
+    EXPECT_THROW(
+        r.add_scenario({"t.bad_preset",
+                        "t",
+                        "doc",
+                        {ParamSpec::choice("mode", "a", {"a", "b"}, "").in_preset("fast", "a")},
+                        {},
+                        {}}),
+        std::logic_error);
+}

@@ -1,16 +1,12 @@
 #include "suites/locks/register_locks.hpp"
 
 #include "harness/registry.hpp"
-#include "suites/locks/contention_scenario.hpp"
+#include "suites/locks/lock_binder.hpp"
 #include "suites/locks/lock_catalog.hpp"
-#include "suites/locks/rw_scenario.hpp"
 #include "suites/locks/test_only_locks.hpp"
 
 namespace contend {
 namespace {
-
-constexpr const char* kContention = "locks.contention";
-constexpr const char* kRw = "locks.rw";
 
 ParamSpec threads_param() {
     return ParamSpec::integer("threads", 2, 1, 1024, "",
@@ -39,11 +35,13 @@ bool relax_irrelevant(const PrimitiveInfo& p, const ParamPoint& point) {
 void add_scenarios(Registry& r) {
     r.add_suite("locks", "mutexes, spinlocks and reader-writer locks under contention");
     auto& contention = r.add_scenario(
-        {kContention,
+        {locks::kContention,
          "locks",
          "threads hammer one lock: throughput, fairness, acquire wait, handoff",
          {threads_param(), ns_param("cs_ns", 100, "busy work inside the lock"),
-          ns_param("think_ns", 400, "busy work between acquisitions"),
+          // full: no think time flatters unfair locks; the sweep separates them.
+          ns_param("think_ns", 400, "busy work between acquisitions")
+              .in_preset("full", "0,400,4000"),
           ParamSpec::integer("cs_lines", 1, 0, 64, "lines",
                              "cache lines written inside the lock, the validation line first "
                              "(0 and 1: that line only)"),
@@ -54,11 +52,12 @@ void add_scenarios(Registry& r) {
     contention.unsupported = too_many_threads;
     contention.not_applicable = relax_irrelevant;
     auto& rw = r.add_scenario(
-        {kRw,
+        {locks::kRw,
          "locks",
          "readers and writers share one rw lock: read/write throughput, writer wait",
          {threads_param(),
-          ParamSpec::integer("read_pct", 90, 0, 100, "%", "share of operations that read", true),
+          ParamSpec::integer("read_pct", 90, 0, 100, "%", "share of operations that read", true)
+              .in_preset("full", "50,90,99"),
           ns_param("cs_ns", 100, "busy work inside the lock"),
           ns_param("think_ns", 400, "busy work between acquisitions"), relax_param()},
          {},
@@ -67,44 +66,6 @@ void add_scenarios(Registry& r) {
     rw.unsupported = too_many_threads;
     rw.not_applicable = relax_irrelevant;
 }
-
-// Binds each lock of the catalogue to the scenarios its concepts allow.
-struct LockBinder {
-    Registry& r;
-
-    template <class Lock>
-    void bind_one(PrimitiveInfo info, CaseRunner contention, CaseRunner rw) {
-        info.size_bytes = sizeof(Lock);
-        info.align_bytes = alignof(Lock);
-        const auto& p = r.add_primitive(info);
-        r.bind(kContention, p.name, std::move(contention));
-        if (rw) r.bind(kRw, p.name, std::move(rw));
-    }
-
-    template <template <class> class L>
-    void spinning(PrimitiveInfo info) {
-        auto contention = [](const CaseConfig& c) {
-            return locks::with_relax<L>(
-                c, [&]<class Lock>() { return locks::run_contention<Lock>(c); });
-        };
-        CaseRunner rw;
-        if constexpr (SharedLockable<L<relax::Pause>>)
-            rw = [](const CaseConfig& c) {
-                return locks::with_relax<L>(c,
-                                            [&]<class Lock>() { return locks::run_rw<Lock>(c); });
-            };
-        bind_one<L<relax::Pause>>(std::move(info), contention, rw);
-    }
-
-    template <class L>
-    void plain(PrimitiveInfo info) {
-        CaseRunner rw;
-        if constexpr (SharedLockable<L>)
-            rw = [](const CaseConfig& c) { return locks::run_rw<L>(c); };
-        bind_one<L>(
-            std::move(info), [](const CaseConfig& c) { return locks::run_contention<L>(c); }, rw);
-    }
-};
 
 }  // namespace
 

@@ -238,9 +238,11 @@ void register_deadlock_scenario(Registry& r) {
          "strategy; a deadlock (naive) is detected from the wait-for cycle and reported, not hung "
          "on",
          {ParamSpec::integer("seats", 5, 2, 64, "",
-                             "philosophers = threads (more than CPUs = oversubscribed)", true),
+                             "philosophers = threads (more than CPUs = oversubscribed)", true)
+              .in_preset("full", "3,5,16"),
           ns("pickup_gap_ns", 50'000, 0, 10'000'000,
-             "sleep between the two pick-ups; 0: naive may run a long time before it deadlocks"),
+             "sleep between the two pick-ups; 0: naive may run a long time before it deadlocks")
+              .in_preset("full", "0,50000"),
           ns("eat_ns", 20'000, 0, 10'000'000, "busy work while holding both forks"),
           ns("think_ns", 100'000, 0, 10'000'000, "busy work between meals (random 0..2x)"),
           ns("stall_ns", 100'000'000, 10'000'000, 5'000'000'000,

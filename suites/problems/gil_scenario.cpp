@@ -55,13 +55,15 @@ void register_gil_scenario(Registry& r) {
          {ParamSpec::integer("threads", 2, 1, 1024, "",
                              "interpreter threads (more than CPUs = oversubscribed)", true),
           ParamSpec::integer("io_pct", kDefaultIoPct, 0, 99, "%",
-                             "share of a task blocked in I/O with the GIL released (_io only)"),
+                             "share of a task blocked in I/O with the GIL released (_io only)")
+              .in_preset("full", "0,50,90"),
           ParamSpec::integer("task_us", 500, 10, 1'000'000, "us",
                              "duration of one task (CPU part + I/O part)"),
           // CPython's default is 5000 µs; 1000 gives ~60 switches in a 60 ms
           // window instead of 12, enough for the turn-taking to average out.
           ParamSpec::integer("switch_us", 1000, 10, 1'000'000, "us",
-                             "switch interval: a waiter asks the holder to drop after it"),
+                             "switch interval: a waiter asks the holder to drop after it")
+              .in_preset("full", "1000,5000"),
           ParamSpec::integer("unit_ns", 1000, 10, 1'000'000, "ns",
                              "busy work between two polls of the drop request (a 'bytecode')")},
          {},

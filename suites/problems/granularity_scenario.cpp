@@ -64,9 +64,11 @@ void register_granularity_scenario(Registry& r) {
                              "worker threads (more than CPUs = oversubscribed)", true),
           ParamSpec::integer("accounts", 1024, 1, 1 << 20, "", "accounts in the table"),
           ParamSpec::integer("stripes", kDefaultStripes, 1, 1 << 20, "",
-                             "locks of striped_locks (account i: lock i mod stripes)"),
+                             "locks of striped_locks (account i: lock i mod stripes)")
+              .in_preset("full", "4,16,64,256"),
           ParamSpec::choice("lock", kDefaultLock, {"std_mutex", "ttas"},
-                            "lock type of the locking strategies (ttas spins with pause)"),
+                            "lock type of the locking strategies (ttas spins with pause)")
+              .in_preset("full", "std_mutex,ttas"),
           // A transfer holds its locks two thirds of the time: one global
           // lock is then saturated by two threads (it can serve at most
           // ~1.5x one thread), so even a 2-CPU machine shows the bottleneck.

@@ -64,8 +64,10 @@ void register_starvation_scenario(Registry& r) {
          "problems",
          "reader-writer starvation: dedicated readers keep an rw lock read-held; writer ops/s, "
          "writer wait p50..max, threads that got nothing in the window",
-         {ParamSpec::integer("readers", 3, 1, 512, "", "reader threads", true),
-          ParamSpec::integer("writers", 1, 1, 512, "", "writer threads", true),
+         {ParamSpec::integer("readers", 3, 1, 512, "", "reader threads", true)
+              .in_preset("full", "1,3,7"),
+          ParamSpec::integer("writers", 1, 1, 512, "", "writer threads", true)
+              .in_preset("full", "1,2"),
           ns("read_cs_ns", 5'000, "busy work while read-holding (long: readers overlap)"),
           ns("read_think_ns", 1'000, "busy work between reads"),
           ns("write_cs_ns", 1'000, "busy work while write-holding"),

@@ -67,8 +67,14 @@ void add_scenarios(Registry& r) {
         {kThroughput,
          "queues",
          "producers push, consumers pop: items/s, failed tries, latency, occupancy, fairness",
-         {ParamSpec::integer("producers", 1, 1, 256, "", "producer threads", true),
-          ParamSpec::integer("consumers", 1, 1, 256, "", "consumer threads", true),
+         // The presets run the four shapes 1x1, 1x2, 2x1, 2x2 (full: up to 4x4);
+         // an SPSC-only queue runs 1x1 only.
+         {ParamSpec::integer("producers", 1, 1, 256, "", "producer threads", true)
+              .in_preset("default", "1,2")
+              .in_preset("full", "1,2,4"),
+          ParamSpec::integer("consumers", 1, 1, 256, "", "consumer threads", true)
+              .in_preset("default", "1,2")
+              .in_preset("full", "1,2,4"),
           ParamSpec::integer("capacity", 1024, 1, 1 << 24, "items",
                              "bound of bounded queues (initial size hint for others)", true),
           payload_bytes(),

@@ -194,7 +194,8 @@ void register_lifecycle_scenario(Registry& r) {
                              true),
           ParamSpec::integer("stack_kib", 0, 0, 65536, "KiB",
                              "stack reserved per thread, pthread only (0: the default, "
-                             "RLIMIT_STACK, usually 8 MiB)"),
+                             "RLIMIT_STACK, usually 8 MiB)")
+              .in_preset("full", "0,16,64,256,1024"),
           ParamSpec::integer("parked", 64, 0, 1024, "threads",
                              "threads parked at once for the memory probe (0: no probe); RSS "
                              "counts touched pages only")},

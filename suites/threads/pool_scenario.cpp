@@ -47,10 +47,12 @@ void register_pool_scenario(Registry& r) {
          "under load), idle CPU, shutdown time; every task runs exactly once",
          {ParamSpec::integer("threads", 2, 1, 256, "",
                              "pool workers (the submitters are extra threads)", true),
-          ParamSpec::integer("task_ns", 1000, 0, 10'000'000, "ns", "busy work in each task", true),
+          ParamSpec::integer("task_ns", 1000, 0, 10'000'000, "ns", "busy work in each task", true)
+              .in_preset("full", "0,1000,10000"),
           ParamSpec::choice("spawn", "external", {"external", "recursive"},
                             "external: submitters submit every task; recursive: each submitted "
-                            "task is a 16-task binary tree spawned from inside the workers"),
+                            "task is a 16-task binary tree spawned from inside the workers")
+              .in_preset("full", "external,recursive"),
           ParamSpec::integer("submitters", 1, 1, 64, "", "threads submitting from outside"),
           ParamSpec::integer("inflight", 64, 1, 1'000'000, "",
                              "most tasks submitted and not yet finished (shared by submitters)")},

@@ -39,7 +39,8 @@ void register_tls_scenario(Registry& r) {
                              "counting threads (more than CPUs = oversubscribed)", true),
           ParamSpec::integer("read_pct", 0, 0, 100, "%",
                              "share of operations that read the live total (slots and "
-                             "shards sum every part)"),
+                             "shards sum every part)")
+              .in_preset("full", "0,10"),
           ParamSpec::integer("think_ns", 0, 0, 100'000'000, "ns",
                              "busy work after each operation")},
          {},
