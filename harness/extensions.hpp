@@ -18,3 +18,8 @@ bool add_extension(Extension e);
 void register_extensions(Registry& r);
 
 }  // namespace contend
+
+// A name of its own for each registration line of a file (the user macros).
+#define CONTEND_DETAIL_CONCAT2(a, b) a##b
+#define CONTEND_DETAIL_CONCAT(a, b) CONTEND_DETAIL_CONCAT2(a, b)
+#define CONTEND_UNIQUE_NAME(prefix) CONTEND_DETAIL_CONCAT(prefix, __LINE__)

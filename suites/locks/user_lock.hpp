@@ -49,8 +49,6 @@ bool register_user_lock(PrimitiveInfo info) {
 
 }  // namespace contend
 
-#define CONTEND_DETAIL_CONCAT2(a, b) a##b
-#define CONTEND_DETAIL_CONCAT(a, b) CONTEND_DETAIL_CONCAT2(a, b)
-#define CONTEND_LOCK(Type, ...)                                                              \
-    [[maybe_unused]] static const bool CONTEND_DETAIL_CONCAT(contend_user_lock_, __LINE__) = \
+#define CONTEND_LOCK(Type, ...)                                             \
+    [[maybe_unused]] static const bool CONTEND_UNIQUE_NAME(contend_lock_) = \
         ::contend::register_user_lock<Type>(::contend::PrimitiveInfo{__VA_ARGS__})

@@ -110,4 +110,12 @@ Sample run_pingpong(const CaseConfig& c) {
     return s;
 }
 
+// The scenario as a binder's `Run` (queue_binding.hpp).
+struct PingpongRun {
+    template <class Queue, class T>
+    static Sample run(const CaseConfig& c) {
+        return run_pingpong<Queue, T>(c);
+    }
+};
+
 }  // namespace contend::queues

@@ -290,4 +290,12 @@ Sample run_pipeline(const CaseConfig& c) {
     return s;
 }
 
+// The scenario as a binder's `Run` (queue_binding.hpp).
+struct PipelineRun {
+    template <class Queue, class T>
+    static Sample run(const CaseConfig& c) {
+        return run_pipeline<Queue, T>(c);
+    }
+};
+
 }  // namespace contend::queues

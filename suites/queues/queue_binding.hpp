@@ -3,11 +3,35 @@
 // live in a translation unit of their own (bind_*.cpp): every binding
 // instantiates its scenario for each queue and each message size, and one
 // file holding them all was the slowest step of the build by far.
+#include <stdexcept>
+#include <utility>
+
 #include "harness/registry.hpp"
 #include "suites/queues/message.hpp"
 #include "suites/queues/queue_catalog.hpp"
+#include "suites/queues/queue_concepts.hpp"
 
 namespace contend::queues {
+
+inline constexpr const char* kThroughput = "queues.throughput";
+inline constexpr const char* kPingpong = "queues.pingpong";
+inline constexpr const char* kPaced = "queues.paced";
+inline constexpr const char* kPipeline = "queues.pipeline";
+
+// Adds a queue as a primitive: its declared properties, checked where they
+// can be (a queue declared blocking must have push/pop, and only then), and
+// its footprint. Bound to scenarios separately (ScenarioBinder).
+template <template <class> class Q>
+void add_queue_primitive(Registry& r, PrimitiveInfo info) {
+    using Small = Q<Message<32>>;
+    static_assert(TryQueue<Small, Message<32>>);
+    if (info.blocking != BlockingQueue<Small, Message<32>>)
+        throw std::logic_error("queue " + info.name +
+                               ": declared blocking does not match its push/pop");
+    info.size_bytes = sizeof(Small);
+    info.align_bytes = alignof(Small);
+    r.add_primitive(info);
+}
 
 // Runs fn.template operator()<Q<Message<B>>, Message<B>>() for the case's payload size.
 template <template <class> class Q, class Fn>

@@ -1,6 +1,6 @@
 #include "suites/queues/register_queues.hpp"
 
-#include <stdexcept>
+#include <utility>
 
 #include "harness/registry.hpp"
 #include "suites/queues/ipc/channel_catalog.hpp"
@@ -12,12 +12,10 @@
 namespace contend {
 namespace {
 
-using queues::Message;
-
-constexpr const char* kThroughput = "queues.throughput";
-constexpr const char* kPingpong = "queues.pingpong";
-constexpr const char* kPaced = "queues.paced";
-constexpr const char* kPipeline = "queues.pipeline";
+using queues::kPaced;
+using queues::kPingpong;
+using queues::kPipeline;
+using queues::kThroughput;
 
 std::string shape_of(std::int64_t producers, std::int64_t consumers) {
     return std::string(producers > 1 ? "mp" : "sp") + (consumers > 1 ? "mc" : "sc");
@@ -145,24 +143,11 @@ struct QueueRegistrar {
 
     template <template <class> class Q>
     void queue(PrimitiveInfo info) {
-        using Small = Q<Message<32>>;
-        static_assert(queues::TryQueue<Small, Message<32>>);
-        if (info.blocking != queues::BlockingQueue<Small, Message<32>>)
-            throw std::logic_error("queue " + info.name +
-                                   ": declared blocking does not match its push/pop");
-        info.size_bytes = sizeof(Small);
-        info.align_bytes = alignof(Small);
-        r.add_primitive(info);
+        queues::add_queue_primitive<Q>(r, std::move(info));
     }
 };
 
-// queues.throughput and queues.paced share one loop (paced adds a schedule).
-struct ThroughputRun {
-    template <class Queue, class T>
-    static Sample run(const CaseConfig& c) {
-        return queues::run_throughput<Queue, T>(c);
-    }
-};
+using queues::ThroughputRun;  // queues.throughput and queues.paced share one loop
 
 // Inter-process channels run in queues.throughput (one producer process,
 // one consumer process).

@@ -339,4 +339,12 @@ Sample run_throughput(const CaseConfig& c) {
     return s;
 }
 
+// The scenario as a binder's `Run` (queue_binding.hpp).
+struct ThroughputRun {
+    template <class Queue, class T>
+    static Sample run(const CaseConfig& c) {
+        return run_throughput<Queue, T>(c);
+    }
+};
+
 }  // namespace contend::queues

@@ -1,0 +1,74 @@
+#pragma once
+// Your own queue in contend. The whole of what you write:
+//
+//   #include "suites/queues/user_queue.hpp"
+//   template <class T> class MyQueue {
+//     public:
+//       explicit MyQueue(std::size_t capacity);
+//       bool try_push(const T&);  // false: full
+//       bool try_pop(T&);         // false: empty
+//       // and, for a queue that can block: void push(const T&); void pop(T&);
+//   };
+//   CONTEND_QUEUE(MyQueue, .name = "my_queue", .description = "what it is",
+//                 .bounded = true, .ordering = "fifo", .shapes = "spsc,mpsc,spmc,mpmc");
+//
+// and, in CMake, `find_package(contend)` and `contend_add_executable(...)`.
+// The queue joins every queue scenario (throughput, paced, pingpong,
+// pipeline) at every message size of the installed build, with its
+// declared promises held against it: delivery exactly once always, its
+// `ordering` ("fifo", "per_producer_fifo", "lifo", "priority", "none") by
+// the delivery check, `shapes` and `max_capacity` in the case plan, and
+// `.blocking = true` only if it has push()/pop(). The initialisers follow
+// PrimitiveInfo's declaration order.
+#include <concepts>
+#include <cstddef>
+
+#include "harness/extensions.hpp"
+#include "suites/queues/pingpong_scenario.hpp"
+#include "suites/queues/pipeline_scenario.hpp"
+#include "suites/queues/queue_binding.hpp"
+#include "suites/queues/throughput_scenario.hpp"
+
+namespace contend {
+
+// One readable error per missing member, checked on the 32-byte message.
+template <template <class> class Q>
+constexpr bool check_user_queue() {
+    using T = queues::Message<32>;
+    using Queue = Q<T>;
+    static_assert(std::constructible_from<Queue, std::size_t>,
+                  "contend: a queue must be constructible from its capacity (std::size_t)");
+    static_assert(
+        requires(Queue & q, const T& in) {
+            { q.try_push(in) } -> std::same_as<bool>;
+        },
+        "contend: a queue needs a member `bool try_push(const T&)`");
+    static_assert(
+        requires(Queue & q, T & out) {
+            { q.try_pop(out) } -> std::same_as<bool>;
+        },
+        "contend: a queue needs a member `bool try_pop(T&)`");
+    return queues::TryQueue<Queue, T>;
+}
+
+template <template <class> class Q>
+bool register_user_queue(PrimitiveInfo info) {
+    if constexpr (check_user_queue<Q>()) {
+        if (info.family.empty()) info.family = info.control ? "control" : "user";
+        return add_extension([info](Registry& r) {
+            queues::add_queue_primitive<Q>(r, info);
+            queues::ScenarioBinder<queues::ThroughputRun>{r, queues::kThroughput}.queue<Q>(info);
+            queues::ScenarioBinder<queues::ThroughputRun>{r, queues::kPaced}.queue<Q>(info);
+            queues::ScenarioBinder<queues::PingpongRun>{r, queues::kPingpong}.queue<Q>(info);
+            queues::ScenarioBinder<queues::PipelineRun>{r, queues::kPipeline}.queue<Q>(info);
+        });
+    } else {
+        return false;
+    }
+}
+
+}  // namespace contend
+
+#define CONTEND_QUEUE(Template, ...)                                         \
+    [[maybe_unused]] static const bool CONTEND_UNIQUE_NAME(contend_queue_) = \
+        ::contend::register_user_queue<Template>(::contend::PrimitiveInfo{__VA_ARGS__})
