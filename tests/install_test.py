@@ -93,6 +93,12 @@ class InstalledPackage(unittest.TestCase):
         sh([os.path.join(self.prefix, "bin", "contend-plot"), out, "-o", plots])
         self.assertTrue([f for f in os.listdir(plots) if f.endswith(".png")])
 
+    def test_users_lock_is_in_the_micro_suite(self):
+        p = sh([self.bench, "micro", "--benchmark_filter=^lock/(twa|ticket)$",
+                "--benchmark_min_time=0.01"])
+        self.assertIn("lock/twa", p.stdout)
+        self.assertIn("lock/ticket", p.stdout)
+
     def test_users_queue_runs_in_the_queue_scenarios_validated(self):
         listing = json.loads(sh([self.queue_bench, "list", "--json"]).stdout)
         scenarios = [sc["name"] for s in listing["suites"] for sc in s["scenarios"]

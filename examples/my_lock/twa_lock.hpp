@@ -41,22 +41,35 @@ class BasicTwaLock {
         if (distance(ticket) > kLongTerm) wait_long_term(ticket);
         // Short-term: spin on grant until it is our turn (the broken
         // variant stops one ticket early).
-        while (distance(ticket) > (kBroken ? 1u : 0u)) cpu_relax();
+        while (distance(ticket) > (kBroken ? 1 : 0)) cpu_relax();
     }
 
     void unlock() {
-        const std::uint32_t next = grant_.load(std::memory_order_relaxed) + 1;
-        grant_.store(next, std::memory_order_release);
+        std::uint32_t next;
+        if constexpr (kBroken) {
+            // Two holders may release at once here; an atomic increment keeps
+            // both releases, so the one bug shows as broken exclusion (what
+            // validation checks) rather than as a lost grant and a hang.
+            next = grant_.fetch_add(1, std::memory_order_release) + 1;
+        } else {
+            // Only the holder writes grant: a plain store suffices.
+            next = grant_.load(std::memory_order_relaxed) + 1;
+            grant_.store(next, std::memory_order_release);
+        }
         // The waiter holding ticket next + kLongTerm has just come within
         // kLongTerm of its turn: wake it from the array onto `grant`.
         slot(next + kLongTerm).sequence.fetch_add(1, std::memory_order_release);
     }
 
   private:
-    static constexpr std::uint32_t kLongTerm = 1;
+    static constexpr std::int32_t kLongTerm = 1;
 
-    std::uint32_t distance(std::uint32_t ticket) const {
-        return ticket - grant_.load(std::memory_order_acquire);
+    // Signed, modulo 2^32: how many releases until `ticket`'s turn. Never
+    // negative for the correct lock; the broken one lets grant pass a ticket
+    // whose holder had not looked yet, which then enters at once instead of
+    // waiting four billion turns (its bug stays broken exclusion, not a hang).
+    std::int32_t distance(std::uint32_t ticket) const {
+        return static_cast<std::int32_t>(ticket - grant_.load(std::memory_order_acquire));
     }
     WaitSlot& slot(std::uint32_t ticket) const {
         // Neighbouring tickets of one lock, and the same ticket of two locks,

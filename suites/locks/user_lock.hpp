@@ -10,7 +10,7 @@
 // with your lock in the catalogue beside the built-in ones: in
 // locks.contention, in locks.rw as well if it has lock_shared() and
 // unlock_shared(), validated for mutual exclusion like every lock, in the
-// JSON, the plots and the regression gate.
+// micro suite (lock/<name>), in the JSON, the plots and the regression gate.
 //
 // The second argument is a PrimitiveInfo's designated initialisers, in the
 // order PrimitiveInfo declares them (name, family, description, fair,
@@ -21,6 +21,7 @@
 
 #include "harness/extensions.hpp"
 #include "suites/locks/lock_binder.hpp"
+#include "suites/micro/micro_lock_benchmarks.hpp"
 
 namespace contend {
 
@@ -41,6 +42,7 @@ template <class L>
 bool register_user_lock(PrimitiveInfo info) {
     if constexpr (check_user_lock<L>()) {
         if (info.family.empty()) info.family = info.control ? "control" : "user";
+        micro::register_lock_benchmarks<L>(info, "");  // `micro`: its uncontended cost
         return add_extension([info](Registry& r) { LockBinder{r}.plain<L>(info); });
     } else {
         return false;
