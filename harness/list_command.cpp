@@ -19,6 +19,7 @@ nlohmann::json primitive_json(const PrimitiveInfo& p) {
             {"blocking", p.blocking},
             {"spins", p.spins},
             {"mutual_exclusion", p.mutual_exclusion},
+            {"promises", declared_promises(p)},
             {"control", p.control},
             {"test_only", p.test_only},
             {"size_bytes", p.size_bytes},
@@ -100,13 +101,13 @@ int list_command(const Registry& r, const std::vector<std::string>& args) {
         }
     }
     std::printf("\nprimitives%s:\n", all ? " (controls included)" : " (controls hidden: --all)");
-    std::printf("  %-20s %-9s %-5s %-5s %-5s %7s %5s  %s\n", "name", "family", "fair", "block",
-                "spin", "sizeof", "align", "description");
+    std::printf("  %-20s %-9s %7s %5s  %s\n", "name", "family", "sizeof", "align",
+                "description; declared promises");
     for (const auto& p : r.primitives()) {
         if (!shown(p)) continue;
-        std::printf("  %-20s %-9s %-5s %-5s %-5s %7zu %5zu  %s\n", p.name.c_str(), p.family.c_str(),
-                    p.fair ? "yes" : "no", p.blocking ? "yes" : "no", p.spins ? "yes" : "no",
-                    p.size_bytes, p.align_bytes, p.description.c_str());
+        std::printf("  %-20s %-9s %7zu %5zu  %s\n  %-20s %-9s %7s %5s  [%s]\n", p.name.c_str(),
+                    p.family.c_str(), p.size_bytes, p.align_bytes, p.description.c_str(), "", "",
+                    "", "", promises_text(p).c_str());
     }
     return 0;
 }

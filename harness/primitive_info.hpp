@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace contend {
 
 struct PrimitiveInfo {
@@ -32,5 +34,15 @@ struct PrimitiveInfo {
     std::size_t size_bytes = 0;   // sizeof the primitive
     std::size_t align_bytes = 0;  // alignof the primitive
 };
+
+// The promises a primitive declares, those that are set (a lock's fair,
+// blocking, spins, max_threads; a queue's bounded, lock_free, blocking,
+// ordering, shapes, max_message_bytes, max_capacity), as one JSON object:
+// what `list`, the result file's cases and the report print without naming
+// any of them. The one place that knows the keys.
+nlohmann::json declared_promises(const PrimitiveInfo& p);
+
+// The same as one line: "fair, spins" or "bounded, ordering=fifo, ...".
+std::string promises_text(const PrimitiveInfo& p);
 
 }  // namespace contend

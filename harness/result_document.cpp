@@ -206,6 +206,7 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         {"family_index", index},
         {"scenario", c.scenario->name},
         {"primitive", c.primitive->name},
+        {"promises", declared_promises(*c.primitive)},
         {"params", params},
         {"status", summary.status},
         {"detail",

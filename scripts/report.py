@@ -67,6 +67,9 @@ def build(args):
         summarize(report)
         sections.append(("comparison", "Comparison", rh.comparison(report, args.base)))
     sections.append(("summary", "Summary", rh.summary_tables(doc)))
+    promises = rh.promises_table(doc)
+    if promises:
+        sections.append(("primitives", "Primitives", promises))
     if args.no_figures:
         svgs, error = [], None
     else:

@@ -237,6 +237,24 @@ def _med(rows, fig):
     return (statistics.median(vals) if vals else None), vals
 
 
+def promises_table(doc):
+    """Each primitive's declared promises as the ledger records them, printed
+    without naming any key (older files have none: the section is omitted)."""
+    seen = {}
+    for c in ledger(doc):
+        if isinstance(c.get("promises"), dict):
+            seen.setdefault(c.get("primitive"), c["promises"])
+    if not seen:
+        return ""
+    rows = [(name, ", ".join(k if v is True else "%s=%s" % (k, v)
+                             for k, v in sorted(promises.items())) or "-")
+            for name, promises in sorted(seen.items(), key=lambda kv: str(kv[0]))]
+    return ('<h2 id="primitives">Primitives</h2>\n'
+            "<p>What each primitive declares. Validation checks a lock's exclusion and a "
+            "queue's delivery and ordering; shapes and limits decide which cases run.</p>\n"
+            + table(("primitive", "declared promises"), rows))
+
+
 def summary_tables(doc):
     rows = cr.samples(doc)
     out = ['<h2 id="summary">Summary</h2>',

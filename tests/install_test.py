@@ -75,7 +75,7 @@ class InstalledPackage(unittest.TestCase):
         self.assertIn("twa", names)
         self.assertIn("ticket", names)  # the built-in catalogue is all there
         self.assertEqual(names["twa"]["family"], "spinlock")
-        self.assertTrue(names["twa"]["fair"])
+        self.assertEqual(names["twa"]["promises"], {"fair": True, "spins": True})
         self.assertNotIn("twa_broken", names)  # a control: only with --all
         listing = json.loads(sh([self.bench, "list", "--json", "--all"]).stdout)
         self.assertIn("twa_broken", {p["name"] for p in listing["primitives"]})
@@ -111,6 +111,7 @@ class InstalledPackage(unittest.TestCase):
             "--repetitions", "1", "--quiet", "-o", out])
         case = load(out)["cases"][0]
         self.assertEqual(case["status"], "ok", case)
+        self.assertEqual(case["promises"], {"ordering": "fifo", "shapes": "spsc,mpsc,spmc,mpmc"})
 
     def test_broken_variant_is_caught_by_validation_and_by_stress(self):
         out = self.out("broken.json")

@@ -158,6 +158,9 @@ class ReportTest(ToolCase):
         for c in doc["cases"]:
             if c["status"] == "ok":
                 self.assertIn(c["primitive"], body)
+        # Each primitive's declared promises, from the ledger (ticket: fair, spins).
+        self.assertIn("Primitives", page.h2)
+        self.assertIn("fair, spins", body)
 
     def test_figures_are_inline_svg(self):
         _, text, stdout, doc, _ = self.figures_report()
