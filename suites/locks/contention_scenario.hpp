@@ -137,4 +137,16 @@ Sample run_contention(const CaseConfig& c) {
     return s;
 }
 
+// The scenario as the lock binder sees it (lock_binder.hpp): its name,
+// the locks it runs, and its run.
+struct ContentionBinding {
+    static constexpr const char* name = "locks.contention";
+    template <class L>
+    static constexpr bool accepts = Lockable<L>;
+    template <class L>
+    static Sample run(const CaseConfig& c) {
+        return run_contention<L>(c);
+    }
+};
+
 }  // namespace contend::locks

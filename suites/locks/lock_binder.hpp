@@ -1,8 +1,11 @@
 #pragma once
-// Binds a lock type to the lock scenarios its concepts allow: every lock to
-// locks.contention, and a lock with lock_shared()/unlock_shared() also to
-// locks.rw. The one way a lock enters the registry, for the built-in
-// catalogue (lock_catalog.hpp) and a user's own lock alike (user_lock.hpp).
+// Binds a lock type to every lock scenario that accepts it (LockScenarios):
+// locks.contention takes every lock, locks.rw those with lock_shared() and
+// unlock_shared(). The one way a lock enters the registry, for the
+// built-in catalogue (lock_catalog.hpp) and a user's own lock alike
+// (user_lock.hpp). A new lock scenario is its <name>_scenario.hpp with a
+// binding (name, accepts, run) and one entry in LockScenarios.
+#include <tuple>
 #include <utility>
 
 #include "harness/registry.hpp"
@@ -14,45 +17,49 @@
 namespace contend {
 
 namespace locks {
-inline constexpr const char* kContention = "locks.contention";
-inline constexpr const char* kRw = "locks.rw";
+using LockScenarios = std::tuple<ContentionBinding, RwBinding>;
+inline constexpr const char* kContention = ContentionBinding::name;
+inline constexpr const char* kRw = RwBinding::name;
+
+// Calls f.template operator()<Binding>() for each lock scenario.
+template <class F>
+void for_each_lock_scenario(F&& f) {
+    std::apply([&](auto... bindings) { (f.template operator()<decltype(bindings)>(), ...); },
+               LockScenarios{});
+}
 }  // namespace locks
 
 struct LockBinder {
     Registry& r;
 
-    template <class Lock>
-    void bind_one(PrimitiveInfo info, CaseRunner contention, CaseRunner rw) {
-        info.size_bytes = sizeof(Lock);
-        info.align_bytes = alignof(Lock);
-        const auto& p = r.add_primitive(info);
-        r.bind(locks::kContention, p.name, std::move(contention));
-        if (rw) r.bind(locks::kRw, p.name, std::move(rw));
-    }
-
     // A lock templated on its relax policy: the `relax` parameter picks it.
     template <template <class> class L>
     void spinning(PrimitiveInfo info) {
-        auto contention = [](const CaseConfig& c) {
-            return locks::with_relax<L>(
-                c, [&]<class Lock>() { return locks::run_contention<Lock>(c); });
-        };
-        CaseRunner rw;
-        if constexpr (SharedLockable<L<relax::Pause>>)
-            rw = [](const CaseConfig& c) {
-                return locks::with_relax<L>(c,
-                                            [&]<class Lock>() { return locks::run_rw<Lock>(c); });
-            };
-        bind_one<L<relax::Pause>>(std::move(info), contention, rw);
+        const auto& p = add<L<relax::Pause>>(std::move(info));
+        locks::for_each_lock_scenario([&]<class S>() {
+            if constexpr (S::template accepts<L<relax::Pause>>)
+                r.bind(S::name, p.name, [](const CaseConfig& c) {
+                    return locks::with_relax<L>(
+                        c, [&]<class Lock>() { return S::template run<Lock>(c); });
+                });
+        });
     }
 
     template <class L>
     void plain(PrimitiveInfo info) {
-        CaseRunner rw;
-        if constexpr (SharedLockable<L>)
-            rw = [](const CaseConfig& c) { return locks::run_rw<L>(c); };
-        bind_one<L>(
-            std::move(info), [](const CaseConfig& c) { return locks::run_contention<L>(c); }, rw);
+        const auto& p = add<L>(std::move(info));
+        locks::for_each_lock_scenario([&]<class S>() {
+            if constexpr (S::template accepts<L>)
+                r.bind(S::name, p.name, [](const CaseConfig& c) { return S::template run<L>(c); });
+        });
+    }
+
+  private:
+    template <class Lock>
+    const PrimitiveInfo& add(PrimitiveInfo info) {
+        info.size_bytes = sizeof(Lock);
+        info.align_bytes = alignof(Lock);
+        return r.add_primitive(info);
     }
 };
 

@@ -130,4 +130,16 @@ Sample run_rw(const CaseConfig& c) {
     return s;
 }
 
+// The scenario as the lock binder sees it (lock_binder.hpp): its name,
+// the locks it runs (those with lock_shared), and its run.
+struct RwBinding {
+    static constexpr const char* name = "locks.rw";
+    template <class L>
+    static constexpr bool accepts = SharedLockable<L>;
+    template <class L>
+    static Sample run(const CaseConfig& c) {
+        return run_rw<L>(c);
+    }
+};
+
 }  // namespace contend::locks
