@@ -21,7 +21,10 @@ namespace contend::locks {
 // tell a lost wake-up from a lock that is in use (TeamConfig::available).
 // The measured loop never writes it: a shared store per operation would add
 // the very traffic a reader-writer lock is chosen to avoid.
-enum class RwState : int { Idle, WaitsToRead, WaitsToWrite, Reads, Writes };
+// Releases: inside unlock() or unlock_shared(), which may itself sleep
+// before its wake-up is done (absl::Mutex's release path does): the lock
+// does not count as free until the release has returned.
+enum class RwState : int { Idle, WaitsToRead, WaitsToWrite, Reads, Writes, Releases };
 struct alignas(kCacheLine) RwStateSlot {
     std::atomic<RwState> state{RwState::Idle};
 };
@@ -49,7 +52,7 @@ Sample run_rw(const CaseConfig& c) {
         const RwState mine = states[t].state.load(std::memory_order_relaxed);
         for (const auto& other : states) {
             const RwState s = other.state.load(std::memory_order_relaxed);
-            if (s == RwState::Reads || s == RwState::Writes) return false;
+            if (s == RwState::Reads || s == RwState::Writes || s == RwState::Releases) return false;
             if (mine == RwState::WaitsToRead && s == RwState::WaitsToWrite) return false;
         }
         return mine == RwState::WaitsToRead || mine == RwState::WaitsToWrite;
@@ -80,8 +83,9 @@ Sample run_rw(const CaseConfig& c) {
                 const std::uint64_t t1 = clk.now();
                 mark(RwState::Reads);
                 st.violations += g.read_section(cs);
-                mark(RwState::Idle);
+                mark(RwState::Releases);
                 lock->lock.unlock_shared();
+                mark(RwState::Idle);
                 if constexpr (decltype(clk)::timed) st.read_wait.record(t1 - t0);
                 st.reads += ctx.in_window();
             } else {
@@ -90,8 +94,9 @@ Sample run_rw(const CaseConfig& c) {
                 const std::uint64_t t1 = clk.now();
                 mark(RwState::Writes);
                 st.violations += g.write_section(cs);
-                mark(RwState::Idle);
+                mark(RwState::Releases);
                 lock->lock.unlock();
+                mark(RwState::Idle);
                 ++st.write_acquisitions;
                 if constexpr (decltype(clk)::timed) st.write_wait.record(t1 - t0);
                 st.writes += ctx.in_window();
