@@ -4,8 +4,9 @@ detector is proven by a control it must catch (validation: a lock that
 admits a second thread about once in 10^5, a queue that loses items only
 when full, a queue that reorders neighbours about once in 10^5, a pool that
 runs a task twice about once in 10^5; stall: a futex lock that skips one
-owed wake-up in 1,000 and a blocking queue that skips one consumer wake-up
-in 1,000, each rescued by a later event; hang and
+owed wake-up in 1,000, a blocking queue that skips one consumer (or one
+producer) wake-up in 1,000 and a pool that skips one worker wake-up in
+1,000, each rescued by a later event; hang and
 crash: the test-only primitives), a failure's replay command reruns the same
 trial, Ctrl-C keeps the report, bad input gets one line and exit 2, and the
 report matches results/contend-stress.schema.json.
