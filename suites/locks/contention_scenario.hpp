@@ -55,8 +55,9 @@ Sample run_contention(const CaseConfig& c) {
     // Stress mode: a waiter asleep while nobody is inside, and nobody is
     // releasing, is a lost wake-up. A release counts until unlock() has
     // returned: it may itself sleep before its wake-up is done. Found by
-    // contend stress: absl_mutex, a waiter asleep 2 ms beside a releaser
-    // asleep inside Unlock(), about one trial in 100 (a false stall).
+    // contend stress: absl_mutex reported stalls in 1 of 117 and 1 of 12
+    // replays of two trials, and none in 300 each once a release in
+    // progress counted (the releaser's sleep is inferred, not observed).
     std::vector<ReleasingSlot> releasing(c.threads);
     if constexpr (validate)
         cfg.available = [&](int, const std::vector<ThreadSlot>&) {
