@@ -109,7 +109,9 @@ void print_summary(const std::vector<SummaryRow>& rows, const std::string& outpu
                                         : std::nullopt,
                 "%.1f%%")
                 .c_str(),
-            r.summary.unstable ? "  unstable" : "");
+            r.summary.extended_windows ? "  unstable (window extended)"
+            : r.summary.unstable       ? "  unstable"
+                                       : "");
     }
     print_harness_over_bare(rows);
     for (const auto& r : rows)
@@ -118,8 +120,8 @@ void print_summary(const std::vector<SummaryRow>& rows, const std::string& outpu
                         r.name.c_str(), r.summary.detail.c_str());
     std::printf(
         "%zu cases, %d not ok, %d as expected of a primitive that demonstrates a failure, "
-        "%d unstable (throughput cv above threshold). '<res': p99 under %.0fx the timer's "
-        "resolution. Results: %s\n",
+        "%d unstable (throughput cv above threshold, or a window extended because the machine "
+        "ran no worker in it). '<res': p99 under %.0fx the timer's resolution. Results: %s\n",
         rows.size(), bad, expected, unstable, kResolutionFactor, output_path.c_str());
 }
 

@@ -180,7 +180,10 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         }
         summary.median_items_per_second = ips.n ? std::optional(ips.median) : std::nullopt;
         summary.throughput_cv = ips.cv;
-        summary.unstable = ips.cv && *ips.cv > cv_threshold_;
+        for (const auto& r : rows)
+            summary.extended_windows +=
+                number(r["metrics"].value("window_extended_ns", nlohmann::json())).value_or(0) > 0;
+        summary.unstable = (ips.cv && *ips.cv > cv_threshold_) || summary.extended_windows > 0;
         std::vector<double> jain, p99, over_bare;
         double resolution_ns = 0;
         for (const auto& r : rows) {
@@ -214,6 +217,7 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         {"signal", outcome.signal ? nlohmann::json(*outcome.signal) : nlohmann::json(nullptr)},
         {"samples", rows.size()},
         {"unstable", summary.unstable},
+        {"extended_windows", summary.extended_windows},
         {"throughput_cv",
          summary.throughput_cv ? finite_or_null(*summary.throughput_cv) : nlohmann::json(nullptr)},
         {"wall_seconds", finite_or_null(wall_seconds)},

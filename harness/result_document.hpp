@@ -23,6 +23,10 @@ struct CaseSummary {
     // 1x1 queue samples: the harness's figure over the same queue's bare loop.
     std::optional<double> median_harness_over_bare;
     bool unstable = false;
+    // Repetitions whose window ran past its planned end because no operation
+    // had completed by then: the machine did not run the workers, so their
+    // figures measure the scheduler (counted as unstable).
+    int extended_windows = 0;
 };
 
 class ResultDocument {

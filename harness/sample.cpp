@@ -108,6 +108,7 @@ nlohmann::json sample_to_json(const Sample& s, const cycle_clock::Calibration& c
 
     nlohmann::json metrics{
         {"window_ns", finite_or_null(s.window_ns)},
+        {"window_extended_ns", finite_or_null(s.window_extended_ns)},
         {"total_ops", ops},
         {"throughput_ops_per_s", finite_or_null(d_ops / (s.window_ns * 1e-9))},
         {"ns_per_op_wall", finite_or_null(wall_per_op)},

@@ -32,9 +32,10 @@ struct ThreadSample {
 };
 
 struct Sample {
-    double window_ns = 0;          // measured window, wall clock
-    double start_skew_ns = 0;      // spread of the threads' observed window starts
-    double latency_window_ns = 0;  // the separate latency phase (0: latency timed otherwise)
+    double window_ns = 0;           // measured window, wall clock
+    double window_extended_ns = 0;  // how far it ran past its planned end (no progress by then)
+    double start_skew_ns = 0;       // spread of the threads' observed window starts
+    double latency_window_ns = 0;   // the separate latency phase (0: latency timed otherwise)
     std::vector<ThreadSample> threads;
     // Named latency histograms in cycle-clock ticks, the primary one first.
     std::vector<std::pair<std::string, LatencyHistogram>> latencies;

@@ -12,6 +12,9 @@
 //   of work, and the coordinator snapshots every count at the window's two
 //   edges, so an operation finishing after the stop is not counted (the
 //   snapshot lags by under a batch at each edge: ~1e-5 of a 60 ms window).
+//   A window that ends with no operation completed waits for the first one
+//   (up to a bound) and records by how much it overran: an empty window on
+//   a crowded machine is usually a worker the kernel did not run.
 // - Latency phase: the same operation, a random 1 in N of them with a real
 //   clock (`Timed`). N is chosen per thread so that timing costs at most
 //   kTimingBudget of the operation, from the thread's own cost per operation
@@ -53,6 +56,10 @@ inline constexpr std::size_t kCacheLine = 64;
 // amount, long enough to amortise the check.
 inline constexpr double kBatchNs = 200;
 inline constexpr std::uint64_t kMaxBatch = 256;
+// How long past its planned end a window in which no operation completed
+// waits for one (at least the window's own length): long enough for the
+// kernel to schedule a runnable worker on a crowded machine.
+inline constexpr std::int64_t kIdleWindowBoundNs = 250'000'000;
 // Largest share of an operation's time that latency sampling may cost.
 inline constexpr double kTimingBudget = 0.01;
 
@@ -114,7 +121,9 @@ struct alignas(2 * kCacheLine) ThreadSlot {
     std::uint64_t cpu_ns_start = 0, cpu_ns_end = 0;
     std::int64_t vcs_start = 0, vcs_end = 0, ivcs_start = 0, ivcs_end = 0;
     std::uint64_t self_counted_ops = 0;  // manual protocol only (end_window)
-    bool self_counted = false;
+    // Set by the manual protocol's begin_window(): this thread counts its own
+    // operations and publishes none, so the coordinator cannot see it progress.
+    std::atomic<bool> self_counting{false};
     std::uint32_t sample_every = 0;  // N used in the latency phase (0: phase not reached)
     int cpu = -1;
     bool pinned_ok = true;
@@ -205,7 +214,7 @@ class ThreadContext {
         // Throughput window: untimed, batches of about kBatchNs of work, so the
         // compiler keeps the loop in registers between two publications.
         const std::uint64_t batch = batch_size(n);
-        begin_window();
+        enter_window();
         window_first_ = n;
         while (!left_ && phase() == Phase::Measure) {
             for (std::uint64_t i = 0; i < batch; ++i)
@@ -238,6 +247,7 @@ class ThreadContext {
     void end_window(std::uint64_t ops);  // snapshots CPU time, records the count
 
   protected:
+    void enter_window();                       // begin_window of run(): counts are published
     void end_window_counted(std::uint64_t n);  // end_window of run(): counts were published
     Phase phase() const { return phase_.load(std::memory_order_relaxed); }
 
@@ -344,7 +354,7 @@ class StressedContext : public ThreadContext {
             }
         };
         loop(Phase::Warmup);
-        begin_window();
+        enter_window();
         window_first_ = n;
         loop(Phase::Measure);
         end_window_counted(n);
@@ -421,6 +431,10 @@ class Team {
     // nobody left to wake it is the unrescued lost wake-up.
     void watch_until_finished();
     void snapshot(bool at_start);
+    // Whether any thread published an operation since the window's start
+    // snapshot, or counts its own (the manual protocol, which the
+    // coordinator cannot watch and so never extends).
+    bool progressed_in_window() const;
     Sample collect() const;
 
     TeamConfig cfg_;
@@ -428,6 +442,7 @@ class Team {
     alignas(kCacheLine) std::atomic<Phase> phase_{Phase::Waiting};
     alignas(kCacheLine) std::atomic<int> arrived_{0};
     std::chrono::steady_clock::time_point window_start_, window_end_;
+    std::chrono::steady_clock::duration window_extended_{};  // past the planned end
     // The stall watch's view of each thread, and the first stall it saw.
     struct StallWatch {
         std::uint64_t op_since = 0, free_since = 0;

@@ -86,6 +86,62 @@ TEST(MeasurementProtocol, OperationFinishingAfterTheWindowIsNotCounted) {
     EXPECT_LE(static_cast<double>(s.threads[0].ops) * 10e6, s.window_ns + 1e6);
 }
 
+TEST(MeasurementProtocol, EmptyWindowWaitsForTheFirstOperation) {
+    // A 20 ms operation and a 5 ms window: at the planned end nothing has
+    // completed (as when the kernel leaves a worker unscheduled), so the
+    // window goes on until the operation is published, and says by how much.
+    TeamConfig cfg = short_team(1, 5'000'000);
+    cfg.warmup_ns = 0;
+    cfg.latency_ns = 0;
+    Team team(cfg);
+    const Sample s = team.run([&](ThreadContext& ctx) {
+        ctx.run([&](auto) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); });
+    });
+    EXPECT_EQ(s.total_ops(), 1u);
+    EXPECT_GE(s.window_ns, 19e6);
+    EXPECT_GE(s.window_extended_ns, 10e6);
+    EXPECT_LE(s.window_extended_ns, s.window_ns);
+}
+
+TEST(MeasurementProtocol, WindowWithoutProgressEndsAtItsBound) {
+    // An operation that never completes one (a lock that is never granted):
+    // the extension is bounded and the window reports no operation.
+    TeamConfig cfg = short_team(1, 5'000'000);
+    cfg.warmup_ns = 0;
+    cfg.latency_ns = 0;
+    Team team(cfg);
+    const Sample s = team.run([&](ThreadContext& ctx) {
+        ctx.run([&](auto) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return 0;
+        });
+    });
+    EXPECT_EQ(s.total_ops(), 0u);
+    EXPECT_GE(s.window_extended_ns, 0.99 * kIdleWindowBoundNs);
+}
+
+TEST(MeasurementProtocol, SelfCountingWindowIsNotExtended) {
+    // The manual protocol publishes nothing: the coordinator cannot see its
+    // progress and must not wait for it past the thread's begin_window()
+    // (it is 0 unless the thread was not run before the planned end).
+    TeamConfig cfg = short_team(1, 5'000'000);
+    cfg.warmup_ns = 0;
+    cfg.latency_ns = 0;
+    Team team(cfg);
+    const Sample s = team.run([&](ThreadContext& ctx) {
+        ctx.wait_start();
+        ctx.begin_window();
+        std::uint64_t ops = 0;
+        while (ctx.measuring()) {
+            std::this_thread::sleep_for(std::chrono::microseconds(100));
+            ++ops;
+        }
+        ctx.end_window(ops);
+    });
+    EXPECT_GT(s.total_ops(), 0u);
+    EXPECT_LT(s.window_extended_ns, 0.5 * kIdleWindowBoundNs);
+}
+
 TEST(MeasurementProtocol, AutomaticSampleEveryKeepsTimingUnderOnePercent) {
     // 3 reads of 10 ns against a 1 ns operation: timing every 3000th costs 1 %.
     EXPECT_EQ(choose_sample_every(1.0, 10.0, 3), 3000u);
