@@ -31,6 +31,14 @@ TeamConfig short_team(int threads, std::int64_t window_ns) {
     return cfg;
 }
 
+// One thread, the window alone: no warm-up, no latency phase.
+TeamConfig window_only(std::int64_t window_ns) {
+    TeamConfig cfg = short_team(1, window_ns);
+    cfg.warmup_ns = 0;
+    cfg.latency_ns = 0;
+    return cfg;
+}
+
 TEST(MeasurementProtocol, ThroughputWindowReadsNoClock) {
     // The op records, for every timed call (a Timed clock), whether it ran in
     // the window; the clock it gets in the window must never be a real one.
@@ -74,10 +82,7 @@ TEST(MeasurementProtocol, SampledPhaseTimesAboutOneInN) {
 TEST(MeasurementProtocol, OperationFinishingAfterTheWindowIsNotCounted) {
     // 10 ms operations in a 25 ms window: at most 3 can finish inside it.
     // The one in flight at the stop finishes ~5 ms later and must not count.
-    TeamConfig cfg = short_team(1, 25'000'000);
-    cfg.warmup_ns = 0;
-    cfg.latency_ns = 0;
-    Team team(cfg);
+    Team team(window_only(25'000'000));
     const Sample s = team.run([&](ThreadContext& ctx) {
         ctx.run([&](auto) { std::this_thread::sleep_for(std::chrono::milliseconds(10)); });
     });
@@ -90,10 +95,7 @@ TEST(MeasurementProtocol, EmptyWindowWaitsForTheFirstOperation) {
     // A 20 ms operation and a 5 ms window: at the planned end nothing has
     // completed (as when the kernel leaves a worker unscheduled), so the
     // window goes on until the operation is published, and says by how much.
-    TeamConfig cfg = short_team(1, 5'000'000);
-    cfg.warmup_ns = 0;
-    cfg.latency_ns = 0;
-    Team team(cfg);
+    Team team(window_only(5'000'000));
     const Sample s = team.run([&](ThreadContext& ctx) {
         ctx.run([&](auto) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); });
     });
@@ -106,10 +108,7 @@ TEST(MeasurementProtocol, EmptyWindowWaitsForTheFirstOperation) {
 TEST(MeasurementProtocol, WindowWithoutProgressEndsAtItsBound) {
     // An operation that never completes one (a lock that is never granted):
     // the extension is bounded and the window reports no operation.
-    TeamConfig cfg = short_team(1, 5'000'000);
-    cfg.warmup_ns = 0;
-    cfg.latency_ns = 0;
-    Team team(cfg);
+    Team team(window_only(5'000'000));
     const Sample s = team.run([&](ThreadContext& ctx) {
         ctx.run([&](auto) {
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -124,10 +123,7 @@ TEST(MeasurementProtocol, SelfCountingWindowIsNotExtended) {
     // The manual protocol publishes nothing: the coordinator cannot see its
     // progress and must not wait for it past the thread's begin_window()
     // (it is 0 unless the thread was not run before the planned end).
-    TeamConfig cfg = short_team(1, 5'000'000);
-    cfg.warmup_ns = 0;
-    cfg.latency_ns = 0;
-    Team team(cfg);
+    Team team(window_only(5'000'000));
     const Sample s = team.run([&](ThreadContext& ctx) {
         ctx.wait_start();
         ctx.begin_window();
