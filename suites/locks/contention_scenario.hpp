@@ -161,9 +161,11 @@ Sample run_contention(const CaseConfig& c) {
 }
 
 // The scenario as the lock binder sees it (lock_binder.hpp): its name,
-// the locks it runs, and its run.
+// the locks it runs, and its run; describe() (its parameters) is in
+// contention_scenario.cpp.
 struct ContentionBinding {
     static constexpr const char* name = "locks.contention";
+    static void describe(Registry& r);
     template <class L>
     static constexpr bool accepts = Lockable<L>;
     template <class L>

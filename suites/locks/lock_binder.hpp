@@ -4,7 +4,9 @@
 // unlock_shared(). The one way a lock enters the registry, for the
 // built-in catalogue (lock_catalog.hpp) and a user's own lock alike
 // (user_lock.hpp). A new lock scenario is its <name>_scenario.hpp with a
-// binding (name, accepts, run) and one entry in LockScenarios.
+// binding (name, describe(), accepts, run), <name>_scenario.cpp defining
+// describe() (its parameters, presets and what a lock must support), and
+// one entry in LockScenarios.
 #include <tuple>
 #include <utility>
 
@@ -18,8 +20,6 @@ namespace contend {
 
 namespace locks {
 using LockScenarios = std::tuple<ContentionBinding, RwBinding>;
-inline constexpr const char* kContention = ContentionBinding::name;
-inline constexpr const char* kRw = RwBinding::name;
 
 // Calls f.template operator()<Binding>() for each lock scenario.
 template <class F>

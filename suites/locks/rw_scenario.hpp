@@ -136,9 +136,11 @@ Sample run_rw(const CaseConfig& c) {
 }
 
 // The scenario as the lock binder sees it (lock_binder.hpp): its name,
-// the locks it runs (those with lock_shared), and its run.
+// the locks it runs (those with lock_shared), and its run; describe() (its
+// parameters) is in rw_scenario.cpp.
 struct RwBinding {
     static constexpr const char* name = "locks.rw";
+    static void describe(Registry& r);
     template <class L>
     static constexpr bool accepts = SharedLockable<L>;
     template <class L>

@@ -110,8 +110,12 @@ Sample run_pingpong(const CaseConfig& c) {
     return s;
 }
 
-// The scenario as a binder's `Run` (queue_binding.hpp).
-struct PingpongRun {
+// The scenario as a binding (queue_scenarios.hpp); describe() and
+// bind_catalogue() are in pingpong_scenario.cpp.
+struct PingpongBinding {
+    static constexpr const char* name = "queues.pingpong";
+    static void describe(Registry& r);
+    static void bind_catalogue(Registry& r);
     template <class Queue, class T>
     static Sample run(const CaseConfig& c) {
         return run_pingpong<Queue, T>(c);

@@ -290,8 +290,12 @@ Sample run_pipeline(const CaseConfig& c) {
     return s;
 }
 
-// The scenario as a binder's `Run` (queue_binding.hpp).
-struct PipelineRun {
+// The scenario as a binding (queue_scenarios.hpp); describe() and
+// bind_catalogue() are in pipeline_scenario.cpp.
+struct PipelineBinding {
+    static constexpr const char* name = "queues.pipeline";
+    static void describe(Registry& r);
+    static void bind_catalogue(Registry& r);
     template <class Queue, class T>
     static Sample run(const CaseConfig& c) {
         return run_pipeline<Queue, T>(c);

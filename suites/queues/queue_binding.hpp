@@ -1,8 +1,8 @@
 #pragma once
-// Binds every queue of the catalog to one scenario. Each scenario's bindings
-// live in a translation unit of their own (bind_*.cpp): every binding
-// instantiates its scenario for each queue and each message size, and one
-// file holding them all was the slowest step of the build by far.
+// How a queue enters the registry: add_queue_primitive() records it, and
+// ScenarioBinder<S> binds it to the queue scenario S (queue_scenarios.hpp).
+// The built-in catalogue and a user's queue (user_queue.hpp) both go
+// through these.
 #include <stdexcept>
 #include <utility>
 
@@ -13,14 +13,9 @@
 
 namespace contend::queues {
 
-inline constexpr const char* kThroughput = "queues.throughput";
-inline constexpr const char* kPingpong = "queues.pingpong";
-inline constexpr const char* kPaced = "queues.paced";
-inline constexpr const char* kPipeline = "queues.pipeline";
-
 // Adds a queue as a primitive: its declared properties, checked where they
 // can be (a queue declared blocking must have push/pop, and only then), and
-// its footprint. Bound to scenarios separately (ScenarioBinder).
+// its footprint.
 template <template <class> class Q>
 void add_queue_primitive(Registry& r, PrimitiveInfo info) {
     using Small = Q<Message<32>>;
@@ -40,29 +35,29 @@ Sample with_payload(const CaseConfig& c, Fn&& fn) {
                              [&]<class T>() { return fn.template operator()<Q<T>, T>(); });
 }
 
-// `Run` provides `template <class Queue, class T> static Sample run(const CaseConfig&)`.
-template <class Run>
+// Binds queues to scenario S, which provides `name` and
+// `template <class Queue, class T> static Sample run(const CaseConfig&)`.
+template <class S>
 struct ScenarioBinder {
     Registry& r;
-    const char* scenario;
 
     template <template <class> class Q>
     void queue(const PrimitiveInfo& info) {
-        r.bind(scenario, info.name, [](const CaseConfig& c) {
+        r.bind(S::name, info.name, [](const CaseConfig& c) {
             return with_payload<Q>(
-                c, [&]<class Queue, class T>() { return Run::template run<Queue, T>(c); });
+                c, [&]<class Queue, class T>() { return S::template run<Queue, T>(c); });
         });
     }
 };
 
-template <class Run>
-void bind_every_queue(Registry& r, const char* scenario) {
-    ScenarioBinder<Run> binder{r, scenario};
+// Binds every queue of the catalogue to S: what S::bind_catalogue() does,
+// in S's own <name>_scenario.cpp. Each binding instantiates its scenario
+// for every queue and message size, and one file holding them all was the
+// slowest step of the build by far.
+template <class S>
+void bind_every_queue(Registry& r) {
+    ScenarioBinder<S> binder{r};
     for_each_queue(binder);
 }
-
-// Defined in bind_pingpong.cpp and bind_pipeline.cpp.
-void bind_pingpong(Registry& r, const char* scenario);
-void bind_pipeline(Registry& r, const char* scenario);
 
 }  // namespace contend::queues

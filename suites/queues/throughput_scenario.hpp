@@ -339,8 +339,23 @@ Sample run_throughput(const CaseConfig& c) {
     return s;
 }
 
-// The scenario as a binder's `Run` (queue_binding.hpp).
-struct ThroughputRun {
+// The scenarios as bindings (queue_scenarios.hpp); describe() and
+// bind_catalogue() are in throughput_scenario.cpp.
+struct ThroughputBinding {
+    static constexpr const char* name = "queues.throughput";
+    static void describe(Registry& r);
+    static void bind_catalogue(Registry& r);
+    template <class Queue, class T>
+    static Sample run(const CaseConfig& c) {
+        return run_throughput<Queue, T>(c);
+    }
+};
+
+// queues.paced: the same loop, open-loop (its `rate` parameter).
+struct PacedBinding {
+    static constexpr const char* name = "queues.paced";
+    static void describe(Registry& r);
+    static void bind_catalogue(Registry& r);
     template <class Queue, class T>
     static Sample run(const CaseConfig& c) {
         return run_throughput<Queue, T>(c);

@@ -13,8 +13,9 @@
 //                 .bounded = true, .ordering = "fifo", .shapes = "spsc,mpsc,spmc,mpmc");
 //
 // and, in CMake, `find_package(contend)` and `contend_add_executable(...)`.
-// The queue joins every queue scenario (throughput, paced, pingpong,
-// pipeline) at every message size of the installed build, with its
+// The queue joins every queue scenario (QueueScenarios: throughput,
+// pingpong, paced, pipeline) at every message size of the installed build,
+// through the same binder as the built-in catalogue, with its
 // declared promises held against it: delivery exactly once always, its
 // `ordering` ("fifo", "per_producer_fifo", "lifo", "priority", "none") by
 // the delivery check, `shapes` and `max_capacity` in the case plan, and
@@ -24,10 +25,8 @@
 #include <cstddef>
 
 #include "harness/extensions.hpp"
-#include "suites/queues/pingpong_scenario.hpp"
-#include "suites/queues/pipeline_scenario.hpp"
 #include "suites/queues/queue_binding.hpp"
-#include "suites/queues/throughput_scenario.hpp"
+#include "suites/queues/queue_scenarios.hpp"
 
 namespace contend {
 
@@ -57,10 +56,8 @@ bool register_user_queue(PrimitiveInfo info) {
         if (info.family.empty()) info.family = info.control ? "control" : "user";
         return add_extension([info](Registry& r) {
             queues::add_queue_primitive<Q>(r, info);
-            queues::ScenarioBinder<queues::ThroughputRun>{r, queues::kThroughput}.queue<Q>(info);
-            queues::ScenarioBinder<queues::ThroughputRun>{r, queues::kPaced}.queue<Q>(info);
-            queues::ScenarioBinder<queues::PingpongRun>{r, queues::kPingpong}.queue<Q>(info);
-            queues::ScenarioBinder<queues::PipelineRun>{r, queues::kPipeline}.queue<Q>(info);
+            queues::for_each_queue_scenario(
+                [&]<class S>() { queues::ScenarioBinder<S>{r}.template queue<Q>(info); });
         });
     } else {
         return false;
