@@ -1,37 +1,15 @@
 #include "harness/primitive_info.hpp"
 
-#include <string>
-#include <utility>
-#include <variant>
-#include <vector>
-
 namespace contend {
 namespace {
 
-using PromiseValue = std::variant<bool, std::size_t, std::string>;
-
-// The declared promises that are set, in a fixed order.
-std::vector<std::pair<const char*, PromiseValue>> promises(const PrimitiveInfo& p) {
-    std::vector<std::pair<const char*, PromiseValue>> out;
-    auto flag = [&](const char* key, bool v) {
-        if (v) out.emplace_back(key, true);
-    };
-    auto number = [&](const char* key, std::size_t v) {
-        if (v) out.emplace_back(key, v);
-    };
-    auto text = [&](const char* key, const std::string& v) {
-        if (!v.empty()) out.emplace_back(key, v);
-    };
-    flag("fair", p.fair);
-    flag("blocking", p.blocking);
-    flag("spins", p.spins);
-    number("max_threads", static_cast<std::size_t>(p.max_threads > 0 ? p.max_threads : 0));
-    flag("bounded", p.bounded);
-    flag("lock_free", p.lock_free);
-    text("ordering", p.ordering);
-    text("shapes", p.shapes);
-    number("max_message_bytes", p.max_message_bytes);
-    number("max_capacity", p.max_capacity);
+PromiseList promises(const PrimitiveInfo& p) {
+    PromiseList out;
+    if (p.blocking) out.emplace_back("blocking", true);
+    if (p.spins) out.emplace_back("spins", true);
+    if (p.lock_free) out.emplace_back("lock_free", true);
+    if (p.promises)
+        for (auto& entry : p.promises->declared()) out.push_back(std::move(entry));
     return out;
 }
 
@@ -59,6 +37,7 @@ std::string promises_text(const PrimitiveInfo& p) {
             out += '=';
             out += *s;
         }
+        if (const auto* b = std::get_if<bool>(&value); b && !*b) out += "=false";
     }
     return out.empty() ? "-" : out;
 }

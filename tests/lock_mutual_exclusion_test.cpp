@@ -216,7 +216,7 @@ struct CollectCases {
     template <class L>
     void add(const PrimitiveInfo& info, const char* relax) {
         static_assert(Lockable<L>);
-        if (info.control || !info.mutual_exclusion) return;
+        if (info.control || !promises_as<LockPromises>(info).mutual_exclusion) return;
         const std::string name = relax ? info.name + "_" + relax : info.name;
         out->push_back({name, [] { stress_exclusive<L>(); }});
         if constexpr (SharedLockable<L>) {

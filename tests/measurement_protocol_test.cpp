@@ -235,9 +235,10 @@ class ForeignQueue {
 
 TEST(Delivery, MessageFromAProducerThatDoesNotExistFailsTheSample) {
     using M = queues::Message<32>;
-    PrimitiveInfo info;
-    info.name = "foreign_queue";
-    info.ordering = "fifo";
+    QueueDeclaration declared;
+    declared.name = "foreign_queue";
+    declared.ordering = "fifo";
+    const PrimitiveInfo info = declared;
     BusyWork busy;
     const auto clock = cycle_clock::calibrate(std::chrono::milliseconds(2));
     for (int producers : {1, 2}) {

@@ -108,7 +108,8 @@ void check_ordering_against_model(const PrimitiveInfo& info) {
     T m{};
     ASSERT_FALSE(q.try_pop(m)) << "a new queue is not empty";
 
-    const bool fifo = info.ordering == "fifo" || info.ordering == "per_producer_fifo";
+    const bool fifo = promises_as<QueuePromises>(info).ordering == "fifo" ||
+                      promises_as<QueuePromises>(info).ordering == "per_producer_fifo";
     std::deque<std::uint64_t> model;  // sequences present, oldest first
     std::set<std::uint64_t> present;
     std::uint64_t next = 0;
@@ -133,9 +134,9 @@ void check_ordering_against_model(const PrimitiveInfo& info) {
                 << "sequence " << m.sequence << " not in the queue";
             if (fifo) {
                 ASSERT_EQ(m.sequence, model.front()) << "not FIFO";
-            } else if (info.ordering == "lifo") {
+            } else if (promises_as<QueuePromises>(info).ordering == "lifo") {
                 ASSERT_EQ(m.sequence, model.back()) << "not LIFO";
-            } else if (info.ordering == "priority") {
+            } else if (promises_as<QueuePromises>(info).ordering == "priority") {
                 std::uint32_t top = 0;
                 for (auto s : model) top = std::max(top, priority_of(s));
                 ASSERT_EQ(m.priority, top)
@@ -160,7 +161,7 @@ void check_bound(const PrimitiveInfo& info) {
     Q q(kAsked);
     std::size_t accepted = 0;
     while (accepted < kLimit && q.try_push(make<T>(0, accepted))) ++accepted;
-    if (!info.bounded) {
+    if (!promises_as<QueuePromises>(info).bounded) {
         EXPECT_EQ(accepted, kLimit) << "declared unbounded, but refused a push";
     } else {
         ASSERT_LT(accepted, kLimit) << "declared bounded, but never full";
@@ -188,9 +189,10 @@ void check_blocking_calls(const PrimitiveInfo& info) {
             T m{};
             q.pop(m);
             EXPECT_TRUE(intact(m));
-            if (info.ordering == "fifo" || info.ordering == "per_producer_fifo") {
+            if (promises_as<QueuePromises>(info).ordering == "fifo" ||
+                promises_as<QueuePromises>(info).ordering == "per_producer_fifo") {
                 EXPECT_EQ(m.sequence, s);
-            } else if (info.ordering == "lifo") {
+            } else if (promises_as<QueuePromises>(info).ordering == "lifo") {
                 EXPECT_EQ(m.sequence, 7 - s);
             }
         }
@@ -389,16 +391,17 @@ struct Shape {
     int producers, consumers;
 };
 Shape largest_shape(const PrimitiveInfo& info) {
-    if (lists(info.shapes, "mpmc")) return {2, 2};
-    if (lists(info.shapes, "mpsc")) return {2, 1};
-    if (lists(info.shapes, "spmc")) return {1, 2};
+    if (lists(promises_as<QueuePromises>(info).shapes, "mpmc")) return {2, 2};
+    if (lists(promises_as<QueuePromises>(info).shapes, "mpsc")) return {2, 1};
+    if (lists(promises_as<QueuePromises>(info).shapes, "spmc")) return {1, 2};
     return {1, 1};
 }
 
 template <class Q, class T>
 void check_stress(const PrimitiveInfo& info, Mode mode) {
     const Shape shape = largest_shape(info);
-    const bool fifo = info.ordering == "fifo" || info.ordering == "per_producer_fifo";
+    const bool fifo = promises_as<QueuePromises>(info).ordering == "fifo" ||
+                      promises_as<QueuePromises>(info).ordering == "per_producer_fifo";
     Q q(kStressCapacity);
     const StressResult r =
         stress<Q, T>(q, shape.producers, shape.consumers, kStressItems, fifo, mode);

@@ -43,6 +43,7 @@
 #include "harness/cycle_clock.hpp"
 #include "harness/primitive_info.hpp"
 #include "harness/registry.hpp"
+#include "suites/queues/ipc/channel_catalog.hpp"
 #include "suites/queues/ipc/guarded_child.hpp"
 #include "suites/queues/ipc/ipc_throughput.hpp"
 #include "suites/queues/ipc/pipe.hpp"
@@ -370,16 +371,7 @@ const Calibrations& calibrations() {
 // A CaseConfig as harness/runner.cpp builds one for queues.throughput.
 template <class C>
 CaseConfig small_case(std::int64_t duration_ns, std::int64_t capacity = 64) {
-    static PrimitiveInfo info = [] {
-        PrimitiveInfo p;
-        p.name = C::kName;
-        p.family = "ipc";
-        p.bounded = true;
-        p.blocking = true;
-        p.ordering = "fifo";
-        p.shapes = "spsc";
-        return p;
-    }();
+    static PrimitiveInfo info = ipc::channel_info(C::kName, "");
     CaseConfig cfg;
     cfg.scenario = "queues.throughput";
     cfg.primitive = &info;

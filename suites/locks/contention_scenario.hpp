@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "suites/locks/lock_concepts.hpp"
+#include "suites/locks/lock_promises.hpp"
 #include "suites/locks/lock_workload.hpp"
 #include "suites/locks/primitives/none.hpp"
 
@@ -145,7 +146,7 @@ Sample run_contention(const CaseConfig& c) {
                 {"counter", counter},
                 {"expected_counter", acquisitions},
                 {"cs_lines_consistent", lines_ok}};
-    if (!validate || !c.primitive->mutual_exclusion) {
+    if (!validate || !promises_as<LockPromises>(*c.primitive).mutual_exclusion) {
         s.checks = {{"mutual_exclusion_checked", false}};
         s.detail = "no mutual exclusion claimed by this primitive: not checked";
         return s;

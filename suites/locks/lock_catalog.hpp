@@ -12,6 +12,7 @@
 // separate list. size_bytes/align_bytes are filled in by the visitor.
 #include "harness/primitive_info.hpp"
 #include "suites/locks/lock_concepts.hpp"
+#include "suites/locks/lock_promises.hpp"
 #include "suites/locks/relax.hpp"
 
 #include "suites/locks/primitives/array.hpp"
@@ -47,7 +48,7 @@ namespace contend {
 namespace lock_catalog_detail {
 
 // Declared properties as flags, so that each catalog entry stays one
-// statement; anything not named keeps PrimitiveInfo's default.
+// statement; anything not named keeps LockDeclaration's default.
 enum Prop : unsigned {
     kFair = 1u << 0,
     kBlocking = 1u << 1,
@@ -56,21 +57,23 @@ enum Prop : unsigned {
     kControl = 1u << 4,
 };
 
-inline PrimitiveInfo info(const char* name, const char* family, unsigned props,
-                          const char* description) {
-    return PrimitiveInfo{.name = name,
-                         .family = family,
-                         .description = description,
-                         .fair = (props & kFair) != 0,
-                         .blocking = (props & kBlocking) != 0,
-                         .spins = (props & kSpins) != 0,
-                         .mutual_exclusion = (props & kNoExclusion) == 0,
-                         .control = (props & kControl) != 0};
+inline LockDeclaration info(const char* name, const char* family, unsigned props,
+                            const char* description) {
+    LockDeclaration d;
+    d.name = name;
+    d.family = family;
+    d.description = description;
+    d.fair = (props & kFair) != 0;
+    d.blocking = (props & kBlocking) != 0;
+    d.spins = (props & kSpins) != 0;
+    d.mutual_exclusion = (props & kNoExclusion) == 0;
+    d.control = (props & kControl) != 0;
+    return d;
 }
 
-inline PrimitiveInfo with_max_threads(PrimitiveInfo p, int max_threads) {
-    p.max_threads = max_threads;
-    return p;
+inline LockDeclaration with_max_threads(LockDeclaration d, int max_threads) {
+    d.max_threads = max_threads;
+    return d;
 }
 
 }  // namespace lock_catalog_detail

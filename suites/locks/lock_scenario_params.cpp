@@ -1,5 +1,7 @@
 #include "suites/locks/lock_scenario_params.hpp"
 
+#include "suites/locks/lock_promises.hpp"
+
 namespace contend::locks {
 
 ParamSpec threads_param() {
@@ -17,8 +19,13 @@ ParamSpec ns_param(const char* name, std::int64_t def, const char* doc) {
 }
 
 std::string too_many_threads(const PrimitiveInfo& p, const ParamPoint& point) {
-    if (p.max_threads && point.integer("threads") > p.max_threads)
-        return "it serves at most " + std::to_string(p.max_threads) + " threads at once";
+    return more_threads_than_served(p, point.integer("threads"));
+}
+
+std::string more_threads_than_served(const PrimitiveInfo& p, std::int64_t threads) {
+    const int max = promises_as<LockPromises>(p).max_threads;
+    if (max && threads > max)
+        return "it serves at most " + std::to_string(max) + " threads at once";
     return "";
 }
 

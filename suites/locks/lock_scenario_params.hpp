@@ -17,6 +17,7 @@ ParamSpec ns_param(const char* name, std::int64_t def, const char* doc);
 
 // A lock that serves a bounded number of threads (array) cannot run beyond it.
 std::string too_many_threads(const PrimitiveInfo& p, const ParamPoint& point);
+std::string more_threads_than_served(const PrimitiveInfo& p, std::int64_t threads);
 
 // The relax policy changes nothing for a lock that does not spin.
 bool relax_irrelevant(const PrimitiveInfo& p, const ParamPoint& point);

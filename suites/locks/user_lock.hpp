@@ -12,15 +12,16 @@
 // unlock_shared(), validated for mutual exclusion like every lock, in the
 // micro suite (lock/<name>), in the JSON, the plots and the regression gate.
 //
-// The second argument is a PrimitiveInfo's designated initialisers, in the
-// order PrimitiveInfo declares them (name, family, description, fair,
-// blocking, spins, ..., control). `.control = true` keeps a lock out of
+// The second argument is a LockDeclaration's designated initialisers, in its
+// order (lock_promises.hpp): name, family, description, fair, blocking,
+// spins, max_threads, mutual_exclusion, control. `.control = true` keeps a lock out of
 // default runs (a deliberately broken variant, say); name it with
 // --primitive. A type whose name has commas (a template) needs an alias.
 #include <concepts>
 
 #include "harness/extensions.hpp"
 #include "suites/locks/lock_binder.hpp"
+#include "suites/locks/lock_promises.hpp"
 #include "suites/micro/micro_lock_benchmarks.hpp"
 
 namespace contend {
@@ -39,9 +40,10 @@ constexpr bool check_user_lock() {
 }
 
 template <class L>
-bool register_user_lock(PrimitiveInfo info) {
+bool register_user_lock(LockDeclaration declared) {
     if constexpr (check_user_lock<L>()) {
-        if (info.family.empty()) info.family = info.control ? "control" : "user";
+        if (declared.family.empty()) declared.family = declared.control ? "control" : "user";
+        const PrimitiveInfo info = declared;
         micro::register_lock_benchmarks<L>(info, "");  // `micro`: its uncontended cost
         return add_extension([info](Registry& r) { LockBinder{r}.plain<L>(info); });
     } else {
@@ -53,4 +55,4 @@ bool register_user_lock(PrimitiveInfo info) {
 
 #define CONTEND_LOCK(Type, ...)                                             \
     [[maybe_unused]] static const bool CONTEND_UNIQUE_NAME(contend_lock_) = \
-        ::contend::register_user_lock<Type>(::contend::PrimitiveInfo{__VA_ARGS__})
+        ::contend::register_user_lock<Type>(::contend::LockDeclaration{__VA_ARGS__})

@@ -81,7 +81,7 @@ void register_gil_scenario(Registry& r) {
                             .blocking = true,
                             .size_bytes = sizeof(GlobalInterpreterLock),
                             .align_bytes = alignof(GlobalInterpreterLock)};
-    const PrimitiveInfo baseline{.family = "free", .mutual_exclusion = false};
+    const PrimitiveInfo baseline{.family = "free"};
     auto named = [](PrimitiveInfo p, const char* name, const char* description) {
         p.name = name;
         p.description = description;

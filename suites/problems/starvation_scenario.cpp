@@ -7,6 +7,7 @@
 // validation. Methodology: starvation_run.hpp.
 #include "harness/registry.hpp"
 #include "suites/locks/lock_catalog.hpp"
+#include "suites/locks/lock_scenario_params.hpp"
 #include "suites/problems/register_problems.hpp"
 #include "suites/problems/starvation_pthread_rwlock_wpref.hpp"
 #include "suites/problems/starvation_run.hpp"
@@ -71,23 +72,16 @@ void register_starvation_scenario(Registry& r) {
           ns("read_cs_ns", 5'000, "busy work while read-holding (long: readers overlap)"),
           ns("read_think_ns", 1'000, "busy work between reads"),
           ns("write_cs_ns", 1'000, "busy work while write-holding"),
-          ns("write_think_ns", 50'000, "busy work between writes"),
-          ParamSpec::choice("relax", "pause", {"pause", "none", "yield"},
-                            "instruction in spin loops (spinning primitives only)")},
+          ns("write_think_ns", 50'000, "busy work between writes"), locks::relax_param()},
          {},
          {}});
     s.thread_count = [](const ParamPoint& p) {
         return static_cast<int>(p.integer("readers") + p.integer("writers"));
     };
-    s.unsupported = [](const PrimitiveInfo& p, const ParamPoint& point) -> std::string {
-        const auto n = point.integer("readers") + point.integer("writers");
-        if (p.max_threads && n > p.max_threads)
-            return "it serves at most " + std::to_string(p.max_threads) + " threads at once";
-        return "";
+    s.unsupported = [](const PrimitiveInfo& p, const ParamPoint& point) {
+        return locks::more_threads_than_served(p, point.integer("readers") + point.integer("writers"));
     };
-    s.not_applicable = [](const PrimitiveInfo& p, const ParamPoint& point) {
-        return !p.spins && point.choice("relax") != "pause";
-    };
+    s.not_applicable = locks::relax_irrelevant;
     StarvationBinder binder{r};
     for_each_lock(binder);
     binder.bind<PthreadRwlockWriterPref>(

@@ -54,8 +54,8 @@ Sample run_pipeline(const CaseConfig& c) {
     const auto work_ns = c.params.integer("work_ns");
     const std::uint64_t work_iters = c.busy->iterations_for(static_cast<double>(work_ns));
     const Wait wait = wait_mode(c);
-    const bool fifo =
-        c.primitive->ordering == "fifo" || c.primitive->ordering == "per_producer_fifo";
+    const bool fifo = promises_as<QueuePromises>(*c.primitive).ordering == "fifo" ||
+                      promises_as<QueuePromises>(*c.primitive).ordering == "per_producer_fifo";
     const std::uint32_t every = c.sample_every ? c.sample_every : kFixedSampleEvery;
     bool blocking = false;
     if constexpr (BlockingQueue<Q, T>) blocking = wait == Wait::Block;

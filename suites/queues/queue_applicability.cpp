@@ -1,6 +1,7 @@
 #include "suites/queues/queue_applicability.hpp"
 
 #include "suites/queues/message.hpp"
+#include "suites/queues/queue_promises.hpp"
 
 namespace contend::queues {
 namespace {
@@ -15,12 +16,13 @@ bool lists(const std::string& csv, const std::string& item) {
 
 }  // namespace
 
-std::string queue_unsupported(const PrimitiveInfo& q, const ParamPoint& p) {
+std::string queue_unsupported(const PrimitiveInfo& queue, const ParamPoint& p) {
+    const auto& q = promises_as<QueuePromises>(queue);
     const bool two_threads = !p.find("producers");
     const auto shape = two_threads ? std::string("spsc")
                                    : shape_of(p.integer("producers"), p.integer("consumers"));
     if (!lists(q.shapes, shape)) return "it supports " + q.shapes + ", not " + shape;
-    if (p.choice("wait") == "block" && !q.blocking)
+    if (p.choice("wait") == "block" && !queue.blocking)
         return "wait=block needs a queue that can block (this one only has try operations)";
     const auto capacity = static_cast<std::size_t>(p.integer("capacity"));
     if (q.max_capacity && capacity > q.max_capacity)
@@ -33,12 +35,13 @@ std::string queue_unsupported(const PrimitiveInfo& q, const ParamPoint& p) {
     return "";
 }
 
-std::string pipeline_unsupported(const PrimitiveInfo& q, const ParamPoint& p) {
+std::string pipeline_unsupported(const PrimitiveInfo& queue, const ParamPoint& p) {
     // Input and worker queues are spsc; the merge queue is mpsc (spsc with
     // one worker).
-    if (p.integer("workers") > 1 && !lists(q.shapes, "mpsc"))
-        return "it supports " + q.shapes + ", not mpsc (the merge queue of several workers)";
-    return queue_unsupported(q, p);
+    const std::string& shapes = promises_as<QueuePromises>(queue).shapes;
+    if (p.integer("workers") > 1 && !lists(shapes, "mpsc"))
+        return "it supports " + shapes + ", not mpsc (the merge queue of several workers)";
+    return queue_unsupported(queue, p);
 }
 
 ParamSpec payload_bytes_param() {

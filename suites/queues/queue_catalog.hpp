@@ -6,13 +6,15 @@
 // A Visitor provides:
 //   template <template <class T> class Q> void queue(PrimitiveInfo info);
 // Q<T> must satisfy TryQueue<Q<T>, T> for every Message<Bytes> (and
-// BlockingQueue when info.blocking). The info declares the queue's promises:
-//   bounded, blocking, lock_free, ordering ("fifo", "per_producer_fifo",
-//   "lifo", "priority", "none"), shapes (which of "spsc,mpsc,spmc,mpmc" it
-//   supports), max_message_bytes (0 = any).
+// BlockingQueue when info.blocking). Each entry is a QueueDeclaration
+// (queue_promises.hpp), as a user's CONTEND_QUEUE is: blocking, lock_free,
+// and the queue's promises bounded, ordering ("fifo", "per_producer_fifo",
+// "lifo", "priority", "none"), shapes (which of "spsc,mpsc,spmc,mpmc" it
+// supports), max_message_bytes and max_capacity (0 = any).
 #include "harness/primitive_info.hpp"
 #include "suites/queues/message.hpp"
 #include "suites/queues/queue_concepts.hpp"
+#include "suites/queues/queue_promises.hpp"
 
 #include "suites/queues/primitives/mpmc_ring.hpp"
 #include "suites/queues/primitives/ms_queue.hpp"
@@ -41,29 +43,27 @@
 
 namespace contend::queues {
 
-// One catalog entry's declared properties, so each entry stays one statement.
-// Fields are assigned one by one rather than designated-initialised: g++
-// -Wextra warns about designated initialisers that leave fields out, and
-// everything not named keeps PrimitiveInfo's default (size_bytes and
+// One catalog entry's declared properties, so each entry stays one statement
+// (everything not named keeps QueueDeclaration's default; size_bytes and
 // align_bytes are filled in by the visitor).
-inline PrimitiveInfo queue_info(const char* name, const char* family, const char* description,
-                                bool bounded, bool lock_free, const char* ordering,
-                                const char* shapes, bool blocking = false) {
-    PrimitiveInfo info;
-    info.name = name;
-    info.family = family;
-    info.description = description;
-    info.bounded = bounded;
-    info.lock_free = lock_free;
-    info.ordering = ordering;
-    info.shapes = shapes;
-    info.blocking = blocking;
-    return info;
+inline QueueDeclaration queue_info(const char* name, const char* family, const char* description,
+                                   bool bounded, bool lock_free, const char* ordering,
+                                   const char* shapes, bool blocking = false) {
+    QueueDeclaration q;
+    q.name = name;
+    q.family = family;
+    q.description = description;
+    q.blocking = blocking;
+    q.bounded = bounded;
+    q.lock_free = lock_free;
+    q.ordering = ordering;
+    q.shapes = shapes;
+    return q;
 }
 
-inline PrimitiveInfo with_max_capacity(PrimitiveInfo info, std::size_t max_capacity) {
-    info.max_capacity = max_capacity;
-    return info;
+inline QueueDeclaration with_max_capacity(QueueDeclaration q, std::size_t max_capacity) {
+    q.max_capacity = max_capacity;
+    return q;
 }
 
 template <class Visitor>

@@ -40,6 +40,7 @@
 #include "suites/queues/bare_loop.hpp"
 #include "suites/queues/delivery_check.hpp"
 #include "suites/queues/queue_concepts.hpp"
+#include "suites/queues/queue_promises.hpp"
 
 namespace contend::queues {
 
@@ -82,9 +83,9 @@ Sample run_throughput(const CaseConfig& c) {
     const Wait wait = wait_mode(c);
     bool blocking = false;
     if constexpr (BlockingQueue<Q, T>) blocking = wait == Wait::Block;
-    const bool fifo =
-        c.primitive->ordering == "fifo" || c.primitive->ordering == "per_producer_fifo";
-    const bool priority = c.primitive->ordering == "priority";
+    const bool fifo = promises_as<QueuePromises>(*c.primitive).ordering == "fifo" ||
+                      promises_as<QueuePromises>(*c.primitive).ordering == "per_producer_fifo";
+    const bool priority = promises_as<QueuePromises>(*c.primitive).ordering == "priority";
 
     auto queue = std::make_unique<Q>(static_cast<std::size_t>(c.params.integer("capacity")));
     std::vector<QueueThreadStats> stats(producers + consumers);
@@ -297,7 +298,8 @@ Sample run_throughput(const CaseConfig& c) {
     received.push_back(&drain);
     order_violations += drain.order_violations();
     const DeliveryVerdict v = check_delivery(sent, received);
-    const bool priority_bad = c.primitive->ordering == "priority" && priority_inversions > 0;
+    const bool priority_bad =
+        promises_as<QueuePromises>(*c.primitive).ordering == "priority" && priority_inversions > 0;
 
     const double items = static_cast<double>(s.total_ops());
     // Sojourn time: with producers running flat out, a message waits behind

@@ -20,12 +20,15 @@
 // `ordering` ("fifo", "per_producer_fifo", "lifo", "priority", "none") by
 // the delivery check, `shapes` and `max_capacity` in the case plan, and
 // `.blocking = true` only if it has push()/pop(). The initialisers follow
-// PrimitiveInfo's declaration order.
+// QueueDeclaration's order (queue_promises.hpp): name, family, description,
+// blocking, bounded, lock_free, ordering, shapes, max_message_bytes,
+// max_capacity, control.
 #include <concepts>
 #include <cstddef>
 
 #include "harness/extensions.hpp"
 #include "suites/queues/queue_binding.hpp"
+#include "suites/queues/queue_promises.hpp"
 #include "suites/queues/queue_scenarios.hpp"
 
 namespace contend {
@@ -51,9 +54,10 @@ constexpr bool check_user_queue() {
 }
 
 template <template <class> class Q>
-bool register_user_queue(PrimitiveInfo info) {
+bool register_user_queue(QueueDeclaration declared) {
     if constexpr (check_user_queue<Q>()) {
-        if (info.family.empty()) info.family = info.control ? "control" : "user";
+        if (declared.family.empty()) declared.family = declared.control ? "control" : "user";
+        const PrimitiveInfo info = declared;
         return add_extension([info](Registry& r) {
             queues::add_queue_primitive<Q>(r, info);
             queues::for_each_queue_scenario(
@@ -68,4 +72,4 @@ bool register_user_queue(PrimitiveInfo info) {
 
 #define CONTEND_QUEUE(Template, ...)                                         \
     [[maybe_unused]] static const bool CONTEND_UNIQUE_NAME(contend_queue_) = \
-        ::contend::register_user_queue<Template>(::contend::PrimitiveInfo{__VA_ARGS__})
+        ::contend::register_user_queue<Template>(::contend::QueueDeclaration{__VA_ARGS__})

@@ -203,7 +203,7 @@ void register_lifecycle_scenario(Registry& r) {
          {}});
     s.unsupported = unsupported;
 
-    const PrimitiveInfo base{.family = "thread_start", .blocking = true, .mutual_exclusion = false};
+    const PrimitiveInfo base{.family = "thread_start", .blocking = true};
     auto with = [&](const char* name, const char* description) {
         PrimitiveInfo p = base;
         p.name = name;

@@ -29,8 +29,7 @@ template <template <class> class PoolT>
 void add_pool(Registry& r, PrimitiveInfo info) {
     using Job = typename pool::PoolRun<PoolT>::Job;
     info.family = info.control ? "control" : "pool";
-    info.blocking = true;           // idle workers sleep
-    info.mutual_exclusion = false;  // not a lock: exactly-once is checked per task
+    info.blocking = true;  // idle workers sleep
     info.size_bytes = sizeof(PoolT<Job>);
     info.align_bytes = alignof(PoolT<Job>);
     const auto& p = r.add_primitive(info);

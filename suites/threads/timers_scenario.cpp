@@ -150,7 +150,6 @@ void add(Registry& r, const char* name, const char* description) {
     info.align_bytes = alignof(M);
     info.blocking = !std::is_same_v<M, SpinUntil>;
     info.spins = std::is_same_v<M, SpinUntil>;
-    info.mutual_exclusion = false;
     const auto& p = r.add_primitive(info);
     if (is_cancellable(p.name) != M::cancellable)
         throw std::logic_error("threads.timers: cancellable list out of date for " + p.name);

@@ -19,7 +19,6 @@ constexpr const char* kTls = "threads.tls";
 template <tls::ThreadCounter C>
 void add_counter(Registry& r, std::set<std::string>& no_live_read, PrimitiveInfo info) {
     info.family = "counter";
-    info.mutual_exclusion = false;  // not a lock: exactness is checked by the final count
     info.size_bytes = sizeof(C);
     info.align_bytes = alignof(C);
     const auto& p = r.add_primitive(info);

@@ -12,19 +12,20 @@
 #include "suites/queues/ipc/shm_ring.hpp"
 #include "suites/queues/ipc/tcp_loopback.hpp"
 #include "suites/queues/ipc/unix_socket.hpp"
+#include "suites/queues/queue_promises.hpp"
 
 namespace contend::queues::ipc {
 
-inline PrimitiveInfo channel_info(const char* name, const char* description) {
-    PrimitiveInfo info;
-    info.name = name;
-    info.family = "ipc";
-    info.description = description;
-    info.bounded = true;
-    info.blocking = true;
-    info.ordering = "fifo";
-    info.shapes = "spsc";
-    return info;
+inline QueueDeclaration channel_info(const char* name, const char* description) {
+    QueueDeclaration q;
+    q.name = name;
+    q.family = "ipc";
+    q.description = description;
+    q.blocking = true;
+    q.bounded = true;
+    q.ordering = "fifo";
+    q.shapes = "spsc";
+    return q;
 }
 
 template <class Visitor>
