@@ -30,9 +30,9 @@ from synthetic_results import (LEVELS, context, measurement, samples_result,  # 
 COMPARE = os.path.join(SCRIPTS, "compare.py")
 REFERENCE = os.path.join(ROOT, "results", "reference", "xeon-16vcpu-vm", "locks-contention.json")
 sys.path.insert(0, SCRIPTS)
-import compare_stats as cs  # noqa: E402
-from compare_load import Side, measurement_differences, measurement_of  # noqa: E402
-from compare_verdict import Settings, compare, summarize  # noqa: E402
+from contend_tools import compare_stats as cs  # noqa: E402
+from contend_tools.compare_load import Side, measurement_differences, measurement_of  # noqa: E402
+from contend_tools.compare_verdict import Settings, compare, summarize  # noqa: E402
 
 NO_REFERENCE = "no committed reference run at %s" % REFERENCE
 
@@ -446,7 +446,7 @@ class IntervalTest(ToolCase):
     def test_case_verdict_and_table_order(self):
         """A case with an inconclusive figure is inconclusive unless a figure
         says more; the tables list it after unstable, before better."""
-        from compare_verdict import CASE_PRECEDENCE, ORDER
+        from contend_tools.compare_verdict import CASE_PRECEDENCE, ORDER
         self.assertEqual(ORDER, ("worse", "not comparable", "unstable", "inconclusive",
                                  "better", "same"))
         self.assertLess(CASE_PRECEDENCE.index("not comparable"),

@@ -23,7 +23,7 @@ from e2e_support import ROOT, SCRIPTS, ToolCase  # noqa: E402
 from synthetic_results import LEVELS, context, synthetic_result  # noqa: E402
 
 sys.path.insert(0, SCRIPTS)
-import history_changepoint as hc  # noqa: E402
+from contend_tools import history_changepoint as hc  # noqa: E402
 
 HISTORY = os.path.join(SCRIPTS, "history.py")
 

@@ -26,7 +26,7 @@ PLOT = os.path.join(SCRIPTS, "plot.py")
 sys.path.insert(0, HERE)
 from e2e_support import ToolCase  # noqa: E402
 sys.path.insert(0, SCRIPTS)
-import contend_result as cr  # noqa: E402
+from contend_tools import contend_result as cr  # noqa: E402
 
 RESULT = None
 NO_RESULT = ("no real result file: pass RESULT.json as the first argument or set "
@@ -350,6 +350,15 @@ class PlotTest(ScriptCase):
 
 
 class ModuleTest(ScriptCase):
+    def test_statuses_are_the_schemas_and_rank_by_severity(self):
+        with open(cr.SCHEMA_PATH) as f:
+            enum = json.load(f)["$defs"]["status"]["enum"]
+        self.assertEqual(set(cr.STATUSES), set(enum))
+        self.assertEqual(cr.worst_status(["ok", "crashed", "invalid"]), "crashed")
+        self.assertEqual(cr.worst_status(["", None, "ok"]), "ok")
+        self.assertEqual(cr.worst_status([]), "ok")
+        self.assertGreater(cr.severity("something new"), cr.severity("crashed"))
+
     def assertLoadError(self, path, cls, text):
         with self.assertRaises(cls) as cm:
             cr.load(path)
@@ -410,7 +419,7 @@ class FidelityRankingTest(unittest.TestCase):
     inversion of a clear gap in the bare loop is named."""
 
     def test_inversions_count_every_pair_and_name_the_clear_ones(self):
-        import fidelity
+        from contend_tools import fidelity
         rows = [{"primitive": p, "bare_items_per_s": b, "harness_items_per_s": h}
                 for p, b, h in (("fast", 40e6, 20e6), ("close", 21e6, 22e6),
                                 ("slow", 20e6, 23e6))]

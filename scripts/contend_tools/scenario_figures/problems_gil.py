@@ -15,8 +15,8 @@ The title states what the run shows at the highest thread count, e.g.
 "CPU-bound: x1.0 under the GIL (x1.9 without); I/O-bound: x3.7 (x3.9)".
 Not-ok cases are drawn in red and named, never dropped (plot_style).
 """
-import contend_result as cr
-from plot_style import BAD_COLOR, BAND_LABEL, Line2D, band_handle, items_per_s, plt, reps
+from .. import contend_result as cr
+from ..plot_style import BAD_COLOR, BAND_LABEL, Line2D, band_handle, items_per_s, plt, reps
 
 from . import common
 

@@ -7,11 +7,11 @@ import html
 import shlex
 import statistics
 
-import compare_stats as st
-import contend_result as cr
-from compare_load import FIGURE_BY_KEY, primary_latency_key
-import compare_render as cmp_render
-from compare_render import fmt_pct, fmt_p, fmt_value
+from . import compare_stats as st
+from . import contend_result as cr
+from .compare_load import FIGURE_BY_KEY, primary_latency_key
+from . import compare_render as cmp_render
+from .compare_render import fmt_pct, fmt_p, fmt_value
 
 STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1b1b}
@@ -132,9 +132,6 @@ def environment(ctx):
 
 # --- validation ---------------------------------------------------------------
 
-SEVERITY = {"crashed": 0, "timeout": 1, "deadlock": 2, "invalid": 3}
-
-
 def ledger(doc):
     """The cases of a result: its ledger, or (older files) its rows."""
     cases = [c for c in doc.get("cases") or [] if isinstance(c, dict)]
@@ -156,7 +153,7 @@ def validation(doc, cv_threshold):
     for c in cases:
         counts[c.get("status")] = counts.get(c.get("status"), 0) + 1
     bad = sorted((c for c in cases if c.get("status") != "ok"),
-                 key=lambda c: (SEVERITY.get(c.get("status"), 9), c.get("name") or ""))
+                 key=lambda c: (-cr.severity(c.get("status")), c.get("name") or ""))
     out = ['<h2 id="validation">Validation</h2>',
            "<p>%d cases: %s.</p>" % (len(cases), esc(", ".join(
                "%d %s" % (n, s) for s, n in sorted(counts.items(), key=lambda kv: (

@@ -18,8 +18,8 @@ who holds which fork, who waits for which) is printed under the panels. A
 table with more seats than CPUs is oversubscribed: the panels are shaded
 as the thread axes of the other figures are.
 """
-import contend_result as cr
-from plot_style import BAD_COLOR, Line2D, Patch, fmt_ns, items_per_s, plt, ticker
+from .. import contend_result as cr
+from ..plot_style import BAD_COLOR, Line2D, Patch, fmt_ns, items_per_s, plt, ticker
 
 from . import common
 

@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 
-import contend_result as cr
+from . import contend_result as cr
 
 
 class InputError(Exception):

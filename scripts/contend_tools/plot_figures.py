@@ -11,11 +11,11 @@ Importing this module starts matplotlib (through plot_style).
 """
 import math
 
-import contend_result as cr
-import scenario_figures
-from plot_paced_figures import PacedFigures
-from plot_queue_figures import QueueFigures
-from plot_style import (BAD_COLOR, NAN, Line2D, Patch, Style, items_per_s, minmax_median, plt,
+from . import contend_result as cr
+from . import scenario_figures
+from .plot_paced_figures import PacedFigures
+from .plot_queue_figures import QueueFigures
+from .plot_style import (BAD_COLOR, NAN, Line2D, Patch, Style, items_per_s, minmax_median, plt,
                         ticker)
 
 # context.timer.below_resolution_factor: percentiles under this many times

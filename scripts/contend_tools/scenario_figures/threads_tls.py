@@ -8,8 +8,8 @@ count above 1 a bracket joins packed_slots to padded_slots and names the
 ratio: the same per-thread slots, differing only in whether two slots share a
 cache line. Cases whose status is not ok are red crosses, named.
 """
-import contend_result as cr
-from plot_style import Line2D, items_per_s, plt, reps
+from .. import contend_result as cr
+from ..plot_style import Line2D, items_per_s, plt, reps
 
 from . import common
 

@@ -19,8 +19,8 @@ one colour per method, methods side by side at each delay:
 Cases whose status is not ok are red and named; cases with no sample are
 named in the legend.
 """
-import contend_result as cr
-from plot_style import BAD_COLOR, Line2D, fmt_ns, minmax_median, plt, reps, ticker
+from .. import contend_result as cr
+from ..plot_style import BAD_COLOR, Line2D, fmt_ns, minmax_median, plt, reps, ticker
 
 from . import common
 

@@ -46,8 +46,8 @@ cannot decide; they are listed right after worse but never fail the gate.
 """
 import statistics
 
-import compare_stats as st
-from compare_load import DELAY_TOLERANCE, FIGURES, machine_text, measurement_check
+from . import compare_stats as st
+from .compare_load import DELAY_TOLERANCE, FIGURES, machine_text, measurement_check
 
 WORSE, BETTER, SAME, UNSTABLE, INCONCLUSIVE, NOT_COMPARABLE = (
     "worse", "better", "same", "unstable", "inconclusive", "not comparable")

@@ -49,7 +49,7 @@ def draw(doc):
         return [], None
     tmp = tempfile.mkdtemp(prefix="contend-report-")
     try:
-        import plot_figures  # starts matplotlib: only when there is something to draw
+        from . import plot_figures  # starts matplotlib: only when there is something to draw
 
         class SvgFigures(plot_figures.Figures):
             """plot.py's figures, SVG only: rasterising a PNG that the page

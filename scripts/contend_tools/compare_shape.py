@@ -20,8 +20,8 @@ configurations (compare_load.measurement_problems) are not comparable, unless
 """
 import statistics
 
-import contend_result as cr
-from compare_load import FIGURE_BY_KEY, measurement_check
+from . import contend_result as cr
+from .compare_load import FIGURE_BY_KEY, measurement_check
 
 THROUGHPUT = FIGURE_BY_KEY["throughput"]
 

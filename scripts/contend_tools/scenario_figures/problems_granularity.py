@@ -16,8 +16,8 @@ that are not ok are drawn in red and named, never dropped (plot_style).
 """
 import matplotlib.colors as mcolors
 
-import contend_result as cr
-from plot_style import (BAD_COLOR, BAND_LABEL, MARKERS, Line2D, band_handle, items_per_s, plt,
+from .. import contend_result as cr
+from ..plot_style import (BAD_COLOR, BAND_LABEL, MARKERS, Line2D, band_handle, items_per_s, plt,
                         reps, ticker)
 
 from . import common

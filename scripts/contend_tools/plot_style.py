@@ -11,12 +11,12 @@ import os
 
 import matplotlib
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker as ticker  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import matplotlib.pyplot as plt
+import matplotlib.ticker as ticker
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-import contend_result as cr  # noqa: E402
+from . import contend_result as cr
 
 NAN = float("nan")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")

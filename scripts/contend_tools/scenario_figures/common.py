@@ -9,8 +9,8 @@ import textwrap
 
 import matplotlib.transforms as transforms
 
-import contend_result as cr
-from plot_style import BAD_COLOR, OVERSUB_COLOR, minmax_median, ticker
+from .. import contend_result as cr
+from ..plot_style import BAD_COLOR, OVERSUB_COLOR, minmax_median, ticker
 
 
 # --- one figure per parameter set -------------------------------------------

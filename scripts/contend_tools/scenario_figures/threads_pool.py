@@ -16,8 +16,8 @@ Colours are fixed per pool; cases whose status is not ok are red, named.
 Workers beyond the CPU count are shaded as oversubscribed (the submitters are
 extra threads on top).
 """
-import contend_result as cr
-from plot_style import (BAD_COLOR, BAND_LABEL, Line2D, fmt_ns, items_per_s, minmax_median, plt,
+from .. import contend_result as cr
+from ..plot_style import (BAD_COLOR, BAND_LABEL, Line2D, fmt_ns, items_per_s, minmax_median, plt,
                         reps, ticker)
 
 from . import common

@@ -10,7 +10,7 @@ of 266 cases compared against the wrong machine is one line, not 266.
 """
 import html
 
-from compare_verdict import (BETTER, INCONCLUSIVE, NOT_COMPARABLE, ORDER, SAME, UNSTABLE,
+from .compare_verdict import (BETTER, INCONCLUSIVE, NOT_COMPARABLE, ORDER, SAME, UNSTABLE,
                              WORSE, ci_text)
 
 FOLD_AT = 4       # identical reasons folded when more rows than this share one
@@ -102,7 +102,7 @@ def _side_line(label, side):
                                          "" if files == 1 else "s")
     if side.skipped:
         text += ", %d skipped: not contend results" % len(side.skipped)
-    from compare_load import machine_text
+    from .compare_load import machine_text
     return text + ") on " + "; ".join(machine_text(m) for m in side.machine_list())
 
 

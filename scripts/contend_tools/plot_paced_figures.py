@@ -9,8 +9,8 @@ first offered rate where its median achieved/offered falls below SATURATED;
 that point is ringed in both panels and named in the legend. Not-ok samples
 are red x's, never dropped. Importing this starts matplotlib.
 """
-import contend_result as cr
-from plot_style import (BAD_COLOR, BAND_ALPHA, FigureWriter, Line2D, fmt_ns, items_per_s,
+from . import contend_result as cr
+from .plot_style import (BAD_COLOR, BAND_ALPHA, FigureWriter, Line2D, fmt_ns, items_per_s,
                         minmax_median, plt, reps, ticker)
 
 RATE = "rate"

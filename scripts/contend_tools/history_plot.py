@@ -9,8 +9,8 @@ plot_style's look.
 """
 import os
 
-import contend_result as cr
-from plot_style import BAD_COLOR, BAND_ALPHA, DPI, Line2D, Patch, plt, ticker
+from . import contend_result as cr
+from .plot_style import BAD_COLOR, BAND_ALPHA, DPI, Line2D, Patch, plt, ticker
 
 LINE = "#1f77b4"
 LEVEL = "0.25"

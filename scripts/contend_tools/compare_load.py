@@ -16,8 +16,8 @@ both agree, and the samples pooled on one side must agree among themselves.
 import json
 import os
 
-import contend_result as cr
-from result_inputs import InputError
+from . import contend_result as cr
+from .result_inputs import InputError
 
 
 # --- the tracked figures --------------------------------------------------
@@ -259,16 +259,6 @@ def measurement_check(cb, cn, settings):
 
 # --- cases ----------------------------------------------------------------
 
-STATUS_RANK = {"ok": 0, "invalid": 1, "deadlock": 2, "timeout": 3, "crashed": 4}
-
-
-def worst_status(statuses):
-    statuses = [s for s in statuses if s]
-    if not statuses:
-        return "ok"
-    return max(statuses, key=lambda s: STATUS_RANK.get(s, 5))
-
-
 class Case:
     """One case on one side: every sample of it in the side's files."""
 
@@ -286,7 +276,7 @@ class Case:
 
     @property
     def status(self):
-        return worst_status(self.statuses)
+        return cr.worst_status(self.statuses)
 
     @property
     def ok(self):

@@ -13,8 +13,8 @@ import math
 import matplotlib.colors as mcolors
 from matplotlib.patches import Rectangle
 
-import contend_result as cr
-from plot_style import (BAD_COLOR, BAND_ALPHA, FigureWriter, Line2D, Patch, fmt_ns,
+from . import contend_result as cr
+from .plot_style import (BAD_COLOR, BAND_ALPHA, FigureWriter, Line2D, Patch, fmt_ns,
                         items_per_s, minmax_median, plt, reps, ticker)
 
 SHAPE = ("producers", "consumers")

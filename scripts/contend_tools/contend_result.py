@@ -14,10 +14,26 @@ import os
 import re
 import statistics
 
-SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
+# The schemas sit in results/ beside scripts/, in the source tree and in an
+# installed share/contend alike.
+SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir,
                            "results", "contend-result.schema.json")
 
-STATUSES = ("ok", "invalid", "timeout", "crashed", "deadlock")
+# A case's or sample's status, from good to worst: the one definition every
+# tool ranks by (contend writes them: harness/result_document.hpp; the
+# schema enumerates them). A status this list does not know ranks worst.
+STATUSES = ("ok", "invalid", "deadlock", "timeout", "crashed")
+
+
+def severity(status):
+    """0 for ok, growing with how bad the status is; unknown ones rank worst."""
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+def worst_status(statuses):
+    """The worst of `statuses` (empty ones ignored); "ok" when there are none."""
+    statuses = [s for s in statuses if s]
+    return max(statuses, key=severity) if statuses else "ok"
 
 
 class ContendResultError(Exception):

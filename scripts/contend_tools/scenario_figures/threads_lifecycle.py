@@ -15,8 +15,8 @@ One figure per combination of the parameters other than `threads` and
     the thread touched.
 Cases whose status is not ok are red and named, never dropped.
 """
-import contend_result as cr
-from plot_style import (BAD_COLOR, BAND_LABEL, Line2D, Patch, band_handle, fmt_ns, items_per_s,
+from .. import contend_result as cr
+from ..plot_style import (BAD_COLOR, BAND_LABEL, Line2D, Patch, band_handle, fmt_ns, items_per_s,
                         minmax_median, plt, reps, ticker)
 
 from . import common

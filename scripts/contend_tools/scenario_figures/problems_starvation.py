@@ -18,8 +18,8 @@ status is not ok (a broken reader-writer invariant, a crash), drawn hatched
 and named, never dropped. More threads than CPUs shades the panels, as the
 oversubscribed region of the thread axes elsewhere.
 """
-import contend_result as cr
-from plot_style import Line2D, Patch, fmt_ns, plt, ticker
+from .. import contend_result as cr
+from ..plot_style import Line2D, Patch, fmt_ns, plt, ticker
 
 from . import common
 

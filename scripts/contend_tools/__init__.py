@@ -1,0 +1,20 @@
+"""contend's result tools, as one importable package.
+
+The entry points beside this folder (scripts/plot.py, compare.py,
+history.py, report.py, export_csv.py, validate_result.py, fidelity.py) only
+put scripts/ on sys.path and call one module's main(); everything they do is
+here:
+
+  contend_result      reading a result file: samples, statuses, metrics, slugs
+  result_inputs       loading inputs with one-line errors (no matplotlib)
+  compare_*           the regression gate: loading, statistics, verdicts, output
+  history*            a series of runs: change points and their figures
+  plot, plot_*        figures of one result: the driver, the look, the writer
+  scenario_figures/   figure plugins, one module per scenario or kind of rows
+  report*             the single-file HTML report
+  export_csv          one CSV row per sample
+  validate_result     the JSON schema check
+  fidelity            the harness-fidelity benchmark
+
+Importing a plotting module starts matplotlib; the others do not.
+"""
