@@ -65,7 +65,6 @@ not comparable do not fail the gate); 1 something did (the gate); 2 bad input
 """
 import argparse
 import json
-import os
 import re
 import sys
 

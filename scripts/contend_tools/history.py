@@ -31,7 +31,6 @@ import os
 import re
 import statistics
 import subprocess
-import sys
 
 from . import compare_stats as st
 from . import contend_result as cr

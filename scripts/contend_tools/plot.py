@@ -4,7 +4,7 @@ Usage: plot.py RESULT.json [-o DIR]
 
 For every scenario and every combination of its parameters other than
 `threads`, writes PNG and SVG figures (same basename) into DIR, by default
-RESULT-plots/ beside RESULT.json:
+RESULT-plots/ beside RESULT.json (scenario_figures/kind_generic.py):
 
   <scenario>__<params>__throughput    operations/s vs threads, median and min-max band
   <scenario>__<params>__fairness      Jain's fairness index vs threads
@@ -13,7 +13,7 @@ RESULT-plots/ beside RESULT.json:
   <scenario>__<params>__rw_throughput read and write operations/s (reader-writer scenarios)
 
 Queue scenarios get their own figures instead, <params> being the parameters
-other than producers and consumers (plot_queue_figures.py):
+other than producers and consumers (scenario_figures/kind_queues.py):
 
   queues.throughput__<params>__heatmap     items/s over producers x consumers, per queue
   queues.throughput__<params>__throughput  items/s vs producers + consumers, per queue
@@ -21,10 +21,14 @@ other than producers and consumers (plot_queue_figures.py):
   queues.pingpong__<params>__round_trip    round trip per queue beside the cache-line floor
 
 Paced queue scenarios (rows with an offered `rate`) get one figure per
-combination of the parameters other than the rate (plot_paced_figures.py):
+combination of the parameters other than the rate (scenario_figures/kind_paced.py):
 
   queues.paced__<params>__paced   enqueue->dequeue p50/p99 and achieved/offered
                                   vs offered rate per queue, saturation ringed
+
+A scenario with a plugin of its own (scenario_figures/<suite>_<name>.py:
+the threads and problems scenarios) gets that plugin's figures instead,
+named in its module.
 
 Colours are fixed per primitive (sorted by name) across every figure of a
 scenario. Only `status: ok` samples make the lines and colours; a case with any
