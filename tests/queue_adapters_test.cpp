@@ -466,11 +466,14 @@ const std::vector<Entry>& entries() {
 TEST(QueueCatalog, ListsEveryMutexAndPeerQueue) {
     std::set<std::string> names;
     for (const auto& e : entries()) names.insert(e.info.name);
-    const std::set<std::string> expected = {
-        "mutex_fifo",          "mutex_lifo",         "mutex_priority", "moodycamel",
-        "moodycamel_blocking", "moodycamel_rwq",     "atomic_queue",   "atomic_queue_spsc",
-        "boost_queue",         "boost_spsc",         "boost_stack",    "tbb_queue",
-        "tbb_bounded_queue",   "tbb_priority_queue", "xenium_ms_queue"};
+    std::set<std::string> expected = {"mutex_fifo",        "mutex_lifo",          "mutex_priority",
+                                      "moodycamel",        "moodycamel_blocking", "moodycamel_rwq",
+                                      "atomic_queue",      "atomic_queue_spsc",   "boost_queue",
+                                      "boost_spsc",        "boost_stack",         "tbb_queue",
+                                      "tbb_bounded_queue", "tbb_priority_queue"};
+#ifdef CONTEND_HAVE_XENIUM
+    expected.insert("xenium_ms_queue");  // not on AArch64 (xenium_ms_queue.hpp)
+#endif
     EXPECT_EQ(names, expected);
 }
 

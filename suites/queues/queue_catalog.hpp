@@ -140,10 +140,12 @@ void for_each_queue(Visitor& visit) {
         queue_info("tbb_priority_queue", "peer",
                    "oneTBB concurrent_priority_queue (heap behind an aggregator)",
                    /*bounded*/ false, /*lock_free*/ false, "priority", kAllShapes));
+#ifdef CONTEND_HAVE_XENIUM
     visit.template queue<XeniumMsQueue>(
         queue_info("xenium_ms_queue", "peer",
                    "xenium michael_scott_queue, epoch-based reclamation (Fraser 2004)",
                    /*bounded*/ false, /*lock_free*/ true, "fifo", kAllShapes));
+#endif
 
     // controls
     auto control = [](PrimitiveInfo info) {

@@ -19,6 +19,12 @@
 // grows while it sleeps (the own ms_queue uses hazard pointers, which bound
 // it). The reclaimer's epoch and thread list are process-wide statics shared
 // by every queue that uses this reclaimer type.
+//
+// Built only where xenium builds: its utils.hpp reads a cycle counter for
+// x86-64 and SPARC alone and is an #error elsewhere (AArch64 included, in
+// Debian's libxenium-dev 0.0.2), so other architectures list no xenium queue.
+#if defined(__x86_64__) || defined(__sparc__)
+#define CONTEND_HAVE_XENIUM 1
 #include <xenium/michael_scott_queue.hpp>
 #include <xenium/policy.hpp>
 #include <xenium/reclamation/generic_epoch_based.hpp>
@@ -44,3 +50,4 @@ class XeniumMsQueue {
 };
 
 }  // namespace contend::queues
+#endif

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Cross build and test for another architecture from this x86-64 Debian
+# machine: scripts/cross-test.sh aarch64 [ctest args...]
+#
+# Installs what it needs (the cross compiler, qemu-user-static, the :arm64
+# multiarch -dev packages contend links), configures build-aarch64/ with
+# cmake/toolchains/aarch64-linux-gnu.cmake, builds everything, and runs the
+# unit tests under qemu-user (CMAKE_CROSSCOMPILING_EMULATOR).
+#
+# Not run under emulation, by label:
+#   e2e        drive the binary through Python for tens of ms per case, and
+#              some fork children or time windows: under qemu every
+#              figure is the emulator's, and the run takes hours;
+#   sanitizer  needs a sanitizer build.
+# qemu-user on x86 does not reorder memory as ARM hardware does: a missing
+# acquire/release passes here. Run the README's two commands on a real ARM
+# machine for that.
+#
+# State (issue 12, in progress): everything builds, and the AArch64 contend
+# runs under qemu (--version, env); the unit tests that drive a Team (the
+# measurement protocol, the queue locks' hold tests) hang under qemu-user
+# and hit the 120 s test timeout. Not yet diagnosed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+arch="${1:-}"
+if [ "$arch" != "aarch64" ]; then
+  echo "cross-test.sh: argument 1: architecture '$arch' not supported (allowed: aarch64)" >&2
+  exit 2
+fi
+shift
+build="${BUILD_DIR:-build-$arch}"
+
+dpkg --print-foreign-architectures | grep -qx arm64 || { SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO dpkg --add-architecture arm64; }
+packages=(g++-aarch64-linux-gnu qemu-user-static cmake ninja-build pkg-config
+          nlohmann-json3-dev libconcurrentqueue-dev libreaderwriterqueue-dev
+          libatomic-queue-dev libxenium-dev
+          libboost-program-options-dev:arm64 libboost-dev:arm64 libbenchmark-dev:arm64
+          libgtest-dev:arm64 libtbb-dev:arm64 libabsl-dev:arm64 libhwloc-dev:arm64)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "cross-test: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchains/$arch-linux-gnu.cmake" >/dev/null
+cmake --build "$build" -j "$(nproc)"
+ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --timeout 600 \
+      -L unit -LE "emulation_unfit" "$@"
