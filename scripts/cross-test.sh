@@ -37,18 +37,8 @@ packages=(g++-aarch64-linux-gnu qemu-user-static cmake ninja-build pkg-config
           libatomic-queue-dev libxenium-dev
           libboost-program-options-dev:arm64 libboost-dev:arm64 libbenchmark-dev:arm64
           libgtest-dev:arm64 libtbb-dev:arm64 libabsl-dev:arm64 libhwloc-dev:arm64)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "cross-test: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
-fi
+source scripts/install-missing.sh
+install_missing "${packages[@]}"
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchains/$arch-linux-gnu.cmake" >/dev/null

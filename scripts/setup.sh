@@ -23,17 +23,8 @@ packages=(g++ cmake ninja-build pkg-config git
           libconcurrentqueue-dev libreaderwriterqueue-dev libatomic-queue-dev libxenium-dev
           python3 python3-matplotlib python3-scipy python3-jsonschema elfutils)
 $with_test_tools && packages+=(chromium)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source scripts/install-missing.sh
+install_missing "${packages[@]}"
 
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -UCONTEND_SANITIZE -UCONTEND_MESSAGE_BYTES "$@" >/dev/null
