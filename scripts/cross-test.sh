@@ -16,10 +16,12 @@
 # acquire/release passes here. Run the README's two commands on a real ARM
 # machine for that.
 #
-# State (issue 12, in progress): everything builds, and the AArch64 contend
-# runs under qemu (--version, env); the unit tests that drive a Team (the
-# measurement protocol, the queue locks' hold tests) hang under qemu-user
-# and hit the 120 s test timeout. Not yet diagnosed.
+# State (issue 12, in progress): everything builds; of the 457 unit tests,
+# 318 pass under qemu-user in 45 s, 7 fail and 132 do not run:
+# - the lifecycle tests ask for 64 KiB thread stacks, below AArch64's
+#   PTHREAD_STACK_MIN (128 KiB): a real difference, not the emulator's;
+# - the typed tests (IpcChannel, ...) are discovered through the emulator
+#   under names that ctest then runs as 0 tests (reported "Skipped").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 arch="${1:-}"

@@ -10,4 +10,7 @@ set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
 set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
 set(ENV{PKG_CONFIG_LIBDIR} "/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig")
 find_program(CONTEND_QEMU NAMES qemu-aarch64-static qemu-aarch64 REQUIRED)
-set(CMAKE_CROSSCOMPILING_EMULATOR ${CONTEND_QEMU} -L /usr/aarch64-linux-gnu)
+# No -L: with the cross toolchain's sysroot as its prefix, qemu-user 7.2 hangs
+# in the first pthread_create of a dynamically linked program; the multiarch
+# loader (/lib/ld-linux-aarch64.so.1, from libc6:arm64) works.
+set(CMAKE_CROSSCOMPILING_EMULATOR ${CONTEND_QEMU})
