@@ -79,7 +79,8 @@ void register_starvation_scenario(Registry& r) {
         return static_cast<int>(p.integer("readers") + p.integer("writers"));
     };
     s.unsupported = [](const PrimitiveInfo& p, const ParamPoint& point) {
-        return locks::more_threads_than_served(p, point.integer("readers") + point.integer("writers"));
+        return locks::more_threads_than_served(p,
+                                               point.integer("readers") + point.integer("writers"));
     };
     s.not_applicable = locks::relax_irrelevant;
     StarvationBinder binder{r};
