@@ -74,10 +74,14 @@ void Progress::clear() {
 }
 
 void print_fidelity(const nlohmann::json& fidelity, const cycle_clock::Calibration& clock) {
+    char rate[64] = "";
+    if (clock.nominal_ticks_per_ns > 0)
+        std::snprintf(rate, sizeof rate, " at %.1f MHz (%.1f ns a tick)",
+                      clock.nominal_ticks_per_ns * 1e3, 1 / clock.nominal_ticks_per_ns);
     std::fprintf(stderr,
-                 "timer: %s, one read %.1f ns, resolution %.1f ns (percentiles under %.0f ns "
+                 "timer: %s%s, one read %.1f ns, resolution %.1f ns (percentiles under %.0f ns "
                  "are marked below resolution)\n",
-                 cycle_clock::source(), clock.overhead_ns_median, clock.resolution_ns,
+                 cycle_clock::source(), rate, clock.overhead_ns_median, clock.resolution_ns,
                  kResolutionFactor * clock.resolution_ns);
     const auto& empty = fidelity["empty_loop_ns"];
     for (const auto& c : fidelity["controls"]) {

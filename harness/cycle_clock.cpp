@@ -19,6 +19,16 @@ const char* source() noexcept {
 #endif
 }
 
+std::uint64_t nominal_frequency_hz() noexcept {
+#if defined(__aarch64__)
+    std::uint64_t hz;
+    asm volatile("mrs %0, cntfrq_el0" : "=r"(hz));
+    return hz;
+#else
+    return 0;
+#endif
+}
+
 bool invariant() noexcept {
 #if defined(__x86_64__)
     // CPUID.80000007H:EDX[8] = invariant TSC. Hypervisors may hide the bit even
@@ -119,6 +129,7 @@ Calibration calibrate(std::chrono::nanoseconds window) {
     const auto step_mid = steps.begin() + kTrials / 2;
     std::nth_element(steps.begin(), step_mid, steps.end());
     cal.resolution_ns = cal.to_ns(*step_mid);
+    cal.nominal_ticks_per_ns = static_cast<double>(nominal_frequency_hz()) / 1e9;
     return cal;
 }
 

@@ -4,6 +4,7 @@
 // operation being timed, so the hot loop reads the CPU's counter directly and
 // converts ticks to ns afterwards with calibrate().
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 
 #if defined(__x86_64__)
@@ -60,6 +61,12 @@ inline std::uint64_t now_ordered() noexcept {
 // "tsc", "cntvct" or "steady_clock": recorded with every result.
 const char* source() noexcept;
 
+// The counter's rate as the architecture states it, in Hz: CNTFRQ_EL0 on
+// AArch64 (firmware writes it; ARM servers commonly tick at 25-100 MHz, i.e.
+// 10-40 ns per tick, and ARMv8.6+ parts report 1 GHz); 0 where the
+// architecture states none (the x86 TSC's rate is only measurable).
+std::uint64_t nominal_frequency_hz() noexcept;
+
 // Whether ticks advance at a constant rate regardless of frequency scaling and
 // sleep states (CPUID invariant-TSC flag on x86-64; architecturally true for
 // the AArch64 generic timer and steady_clock). When false, latencies converted
@@ -78,6 +85,15 @@ struct Calibration {
     // read costs more than a tick cannot tell apart latencies closer than
     // this; percentiles under ~10x it are marked below resolution.
     double resolution_ns = 0;
+    // nominal_frequency_hz() in ticks per ns (0: none stated). Conversions use
+    // the measured ticks_per_ns, which is right even where firmware wrote a
+    // wrong CNTFRQ_EL0; a disagreement beyond 2 % is warned about.
+    double nominal_ticks_per_ns = 0;
+
+    bool nominal_disagrees() const noexcept {
+        return nominal_ticks_per_ns > 0 &&
+               std::abs(ticks_per_ns / nominal_ticks_per_ns - 1.0) > 0.02;
+    }
 
     double to_ns(std::uint64_t ticks) const noexcept {
         return static_cast<double>(ticks) / ticks_per_ns;

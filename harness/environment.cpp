@@ -8,7 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/atomics_build.hpp"
 #include "harness/build_info.hpp"
+#include "harness/cpu_model.hpp"
 #include "harness/topology.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -45,6 +47,13 @@ std::string read_first_line(const std::string& path) {
     return line;
 }
 
+std::string read_file(const std::string& path) {
+    std::ifstream f(path);
+    std::ostringstream text;
+    text << f.rdbuf();
+    return text.str();
+}
+
 std::string cpuinfo_field(const std::string& key) {
     std::ifstream f("/proc/cpuinfo");
     std::string line;
@@ -78,9 +87,12 @@ nlohmann::json virtual_machine() {
     return nullptr;
 }
 
+// x86 kernels print "cpu MHz" in /proc/cpuinfo; arm64 kernels do not, so
+// there the cpufreq driver's maximum (kHz) stands in; 0 when neither is there.
 double mhz() {
-    auto s = cpuinfo_field("cpu MHz");
-    return s.empty() ? 0.0 : std::atof(s.c_str());
+    if (auto s = cpuinfo_field("cpu MHz"); !s.empty()) return std::atof(s.c_str());
+    auto khz = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
+    return khz.empty() ? 0.0 : std::atof(khz.c_str()) / 1000.0;
 }
 
 }  // namespace
@@ -116,7 +128,8 @@ nlohmann::json environment_context() {
     std::string build_type = BuildInfo::build_type();
     std::string lower;
     for (char ch : build_type) lower += static_cast<char>(std::tolower(ch));
-    std::string model = topo.cpu_model.empty() ? cpuinfo_field("model name") : topo.cpu_model;
+    std::string model = topo.cpu_model.empty() ? cpu_model_from_cpuinfo(read_file("/proc/cpuinfo"))
+                                               : topo.cpu_model;
     const std::string rev = BuildInfo::git_revision();
     return {
         {"date", utc_timestamp(false)},
@@ -138,6 +151,7 @@ nlohmann::json environment_context() {
                                                 : nlohmann::json(nullptr)},
         {"kernel", std::string(u.sysname) + " " + u.release + " " + u.machine},
         {"cpu_model", model},
+        {"atomics", atomics_build().to_json()},
         {"topology", topo.to_json()},
         {"governor", governor()},
         {"turbo", turbo()},

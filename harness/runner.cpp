@@ -162,6 +162,9 @@ int run_command(const Registry& r, RunOptions opts) {
                     {"overhead_ns_min", clock.overhead_ns_min},
                     {"overhead_ns_median", clock.overhead_ns_median},
                     {"resolution_ns", clock.resolution_ns},
+                    {"nominal_frequency_hz", clock.nominal_ticks_per_ns > 0
+                                                 ? nlohmann::json(clock.nominal_ticks_per_ns * 1e9)
+                                                 : nlohmann::json(nullptr)},
                     {"below_resolution_factor", kResolutionFactor}};
     ctx["delay_calibration"] = delay_calibration(busy);
     ctx["options"] = {{"duration_ns", opts.duration_ns},
@@ -196,6 +199,12 @@ int run_command(const Registry& r, RunOptions opts) {
     if (!cycle_clock::invariant())
         ctx["warnings"].push_back(std::string("the ") + cycle_clock::source() +
                                   " counter is not invariant: latencies in ns are approximate");
+    if (clock.nominal_disagrees())
+        ctx["warnings"].push_back(
+            std::string("the ") + cycle_clock::source() + " counter's stated rate (" +
+            std::to_string(clock.nominal_ticks_per_ns * 1e3) + " MHz) differs from its rate " +
+            "measured against steady_clock (" + std::to_string(clock.ticks_per_ns * 1e3) +
+            " MHz): firmware misprogrammed it; latencies use the measured rate");
     if (!opts.quiet)
         for (const auto& w : ctx["warnings"])
             std::fprintf(stderr, "warning: %s\n", w.get<std::string>().c_str());

@@ -206,6 +206,9 @@ struct CollectCases {
     void spinning(PrimitiveInfo info) {
         add<L<relax::Pause>>(info, relax::Pause::name);
         add<L<relax::Yield>>(info, relax::Yield::name);
+#if defined(__aarch64__)
+        add<L<relax::Wfe>>(info, relax::Wfe::name);  // the one that watches the word
+#endif
     }
 
     template <class L>
@@ -249,7 +252,11 @@ struct CountCases {
 
     template <template <class> class L>
     void spinning(PrimitiveInfo info) {
+#if defined(__aarch64__)
+        count<L<relax::Pause>>(info, 3);  // pause, yield and wfe
+#else
         count<L<relax::Pause>>(info, 2);  // pause and yield
+#endif
     }
     template <class L>
     void plain(PrimitiveInfo info) {

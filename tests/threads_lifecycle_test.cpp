@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 
 #include "harness/busy_work.hpp"
@@ -22,6 +23,13 @@ namespace contend {
 namespace {
 
 constexpr const char* kScenario = "threads.lifecycle";
+
+// A small explicit stack that every system accepts: 64 KiB, or the system's
+// minimum where that is larger (AArch64 glibc: PTHREAD_STACK_MIN = 128 KiB).
+std::int64_t small_stack_kib() {
+    const long min_kib = (sysconf(_SC_THREAD_STACK_MIN) + 1023) / 1024;
+    return std::max<std::int64_t>(64, min_kib);
+}
 
 class Lifecycle : public ::testing::TestWithParam<std::string> {
   protected:
@@ -38,10 +46,12 @@ class Lifecycle : public ::testing::TestWithParam<std::string> {
 
     static const ScenarioInfo& scenario() { return *registry_->scenario(kScenario); }
 
+    // 60 ms windows (30 ms latency phase): under qemu-user beside other
+    // tests, starting and joining 4 threads took the whole of a 10 ms phase.
     static Sample run(const std::string& primitive, int creators, std::int64_t stack_kib,
                       int parked) {
         CaseConfig c = test::short_case(kScenario, registry_->primitive(primitive), creators, busy_,
-                                        *clock_, 20'000'000);
+                                        *clock_, 60'000'000);
         test::set_integers(c.params,
                            {{"threads", creators}, {"stack_kib", stack_kib}, {"parked", parked}});
         return scenario().runners.at(primitive)(c);
@@ -55,7 +65,7 @@ class Lifecycle : public ::testing::TestWithParam<std::string> {
 TEST_P(Lifecycle, EveryItemRunsOnceAndNoThreadOutlivesTheRepetition) {
     const std::string prim = GetParam();
     const int before = lifecycle::baseline_thread_count();
-    const std::int64_t stack_kib = prim == "pthread" ? 64 : 0;
+    const std::int64_t stack_kib = prim == "pthread" ? small_stack_kib() : 0;
     const Sample s = run(prim, 4, stack_kib, 16);
     EXPECT_TRUE(s.valid) << s.detail;
     const auto& k = s.checks;
@@ -135,7 +145,7 @@ TEST(LifecycleParams, StackSizeOnlyForPthreadAndNotBelowTheMinimum) {
     };
     for (const auto& name : s.primitives) {
         EXPECT_EQ(s.unsupported(*r.primitive(name), point(0)), "") << name;
-        const std::string why = s.unsupported(*r.primitive(name), point(64));
+        const std::string why = s.unsupported(*r.primitive(name), point(small_stack_kib()));
         if (name == "pthread")
             EXPECT_EQ(why, "");
         else
@@ -152,7 +162,8 @@ TEST(LifecycleParams, StackSizeOnlyForPthreadAndNotBelowTheMinimum) {
 // stacks that are already mapped and resident, and the growth reads zero.
 // Emptied before each probe, the second probe maps fresh stacks again.
 TEST(LifecycleFootprint, EmptyingTheStackCacheMakesStacksFreshAgain) {
-    lifecycle::MethodOptions o{64 * 1024};
+    const std::int64_t stack_kib = small_stack_kib();
+    lifecycle::MethodOptions o{static_cast<std::size_t>(stack_kib) * 1024};
     auto probe = [&] {
         lifecycle::Pthread method(o);
         lifecycle::ParkedGroup g;
@@ -163,7 +174,7 @@ TEST(LifecycleFootprint, EmptyingTheStackCacheMakesStacksFreshAgain) {
     ASSERT_TRUE(first.error.empty()) << first.error;
     ASSERT_TRUE(second.error.empty()) << second.error;
     const double page_kib = static_cast<double>(sysconf(_SC_PAGESIZE)) / 1024;
-    EXPECT_GE(*second.vsz_kib_per_thread, 64.0);
+    EXPECT_GE(*second.vsz_kib_per_thread, static_cast<double>(stack_kib));
     EXPECT_GE(*second.rss_kib_per_thread, page_kib);
 }
 

@@ -42,6 +42,7 @@
 #include "suites/locks/primitives/lost_wake_futex.hpp"
 #include "suites/locks/primitives/none.hpp"
 #include "suites/locks/primitives/rare_double_tas.hpp"
+#include "suites/locks/primitives/unordered_tas.hpp"
 
 namespace contend {
 
@@ -144,6 +145,9 @@ void for_each_lock(Visitor& visit) {
     visit.template spinning<RareDoubleTasLock>(
         info("rare_double_tas", kCtl, kSpins | kControl,
              "TTAS whose lock() walks in without the exchange ~1 in 131,072: for stress"));
+    visit.template spinning<UnorderedTasLock>(
+        info("unordered_tas", kCtl, kSpins | kControl,
+             "ttas, relaxed exchange and release: caught on ARM, passes on x86 (TSO)"));
     visit.template plain<LostWakeFutexMutex>(
         info("lost_wake_futex", kCtl, kBlocking | kControl,
              "futex mutex whose unlock skips 1 in 1,000 owed wake-ups: for stress"));

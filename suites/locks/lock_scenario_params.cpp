@@ -1,6 +1,7 @@
 #include "suites/locks/lock_scenario_params.hpp"
 
 #include "suites/locks/lock_promises.hpp"
+#include "suites/locks/relax.hpp"
 
 namespace contend::locks {
 
@@ -10,8 +11,11 @@ ParamSpec threads_param() {
 }
 
 ParamSpec relax_param() {
-    return ParamSpec::choice("relax", "pause", {"pause", "none", "yield"},
-                             "instruction in spin loops (spinning primitives only)");
+    std::vector<std::string> names;
+    relax::for_each_policy([&]<class R>() { names.emplace_back(R::name); });
+    return ParamSpec::choice("relax", "pause", names,
+                             "what spin loops do between polls (spinning primitives only; "
+                             "suites/locks/relax.hpp says what each costs)");
 }
 
 ParamSpec ns_param(const char* name, std::int64_t def, const char* doc) {

@@ -1,6 +1,7 @@
 // Uncontended cost of one lock+unlock for every lock in the catalog (the
 // method: micro_lock_benchmarks.hpp).
 #include <string>
+#include <type_traits>
 
 #include "harness/primitive_info.hpp"
 #include "suites/locks/lock_catalog.hpp"
@@ -15,15 +16,17 @@ using micro::register_lock_benchmarks;
 
 struct MicroLockVisitor {
     // Uncontended, a spinning lock never reaches its relax instruction, so
-    // the relax:none and relax:yield variants should cost the same as the
+    // the relax:none, relax:yield (and on AArch64 relax:isb and relax:wfe)
+    // variants should cost the same as the
     // default: a difference means the policy leaked into the fast path.
     template <template <class Relax> class L>
     void spinning(PrimitiveInfo info) {
         if (info.test_only) return;
-        register_lock_benchmarks<L<relax::Pause>>(info, "");
-        register_lock_benchmarks<L<relax::None>>(info, std::string("/relax:") + relax::None::name);
-        register_lock_benchmarks<L<relax::Yield>>(info,
-                                                  std::string("/relax:") + relax::Yield::name);
+        relax::for_each_policy([&]<class R>() {
+            const bool by_default = std::is_same_v<R, relax::Pause>;
+            register_lock_benchmarks<L<R>>(info,
+                                           by_default ? "" : std::string("/relax:") + R::name);
+        });
     }
 
     template <class L>

@@ -86,15 +86,6 @@ inline int process_thread_count() {
     return n;
 }
 
-// The count to come back to after a repetition. A runtime may start a helper
-// thread of its own the first time the process creates one (ThreadSanitizer
-// starts its background thread then), which would read as a thread left
-// behind: one throwaway thread first makes sure it already runs.
-inline int baseline_thread_count() {
-    std::thread([] {}).join();
-    return process_thread_count();
-}
-
 // A joined thread may still be leaving the kernel for a moment, and a
 // detached one may still be in glibc's exit path: poll until the count is
 // back to `target` or `limit` has passed. Returns whether it came back.
@@ -105,6 +96,20 @@ inline bool wait_for_thread_count(int target, std::chrono::milliseconds limit) {
         std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
     return true;
+}
+
+// The count to come back to after a repetition. A runtime may start a helper
+// thread of its own the first time the process creates one (ThreadSanitizer
+// starts its background thread then), which would read as a thread left
+// behind: one throwaway thread first makes sure it already runs. The
+// throwaway itself may still be leaving after its join (for milliseconds
+// under qemu-user, which read as a thread too many at the start): wait for
+// the count from before it, and take what is there if a helper stayed.
+inline int baseline_thread_count() {
+    const int before = process_thread_count();
+    std::thread([] {}).join();
+    wait_for_thread_count(before, std::chrono::milliseconds(100));
+    return process_thread_count();
 }
 
 template <class Method>

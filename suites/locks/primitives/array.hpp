@@ -41,7 +41,8 @@ class ArrayLock {
         // relaxed: the slot index only orders waiters; the acquire that
         // protects the critical section is the load of the slot's flag.
         const std::uint32_t slot = next_.fetch_add(1, std::memory_order_relaxed) % kCapacity;
-        while (!slots_[slot].go.load(std::memory_order_acquire)) Relax::cpu();
+        while (!slots_[slot].go.load(std::memory_order_acquire))
+            Relax::wait(slots_[slot].go, false);
         // Re-arm for the thread kCapacity tickets later; it can only reach
         // this slot after a chain of releases that starts with ours.
         slots_[slot].go.store(false, std::memory_order_relaxed);

@@ -15,7 +15,7 @@ template <class Relax>
 class BrokenTasLock {
   public:
     void lock() noexcept {
-        while (flag_.load(std::memory_order_acquire) != 0) Relax::cpu();
+        for (unsigned f; (f = flag_.load(std::memory_order_acquire)) != 0;) Relax::wait(flag_, f);
         // The bug: the window between the load above and this store. One
         // relax step widens it, as any work between check and set would;
         // with relax=yield it becomes a preemption point, so the overlap

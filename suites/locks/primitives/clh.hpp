@@ -80,7 +80,7 @@ class ClhLock {
         // the node through tail_; acquire makes the predecessor node's
         // history visible before we poll it.
         clh_detail::Node* pred = tail_.exchange(me, std::memory_order_acq_rel);
-        while (pred->locked.load(std::memory_order_acquire)) Relax::cpu();
+        while (pred->locked.load(std::memory_order_acquire)) Relax::wait(pred->locked, true);
         holder_ = me;
         holder_pred_ = pred;
     }

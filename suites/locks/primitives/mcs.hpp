@@ -91,7 +91,7 @@ class McsLock {
         mcs_detail::Node* pred = tail_.exchange(me, std::memory_order_acq_rel);
         if (pred != nullptr) {
             pred->next.store(me, std::memory_order_release);
-            while (me->locked.load(std::memory_order_acquire)) Relax::cpu();
+            while (me->locked.load(std::memory_order_acquire)) Relax::wait(me->locked, true);
         }
         holder_ = me;
     }
@@ -107,7 +107,8 @@ class McsLock {
                 return;
             }
             // A successor swapped itself into tail_ but has not linked yet.
-            while ((succ = me->next.load(std::memory_order_acquire)) == nullptr) Relax::cpu();
+            while ((succ = me->next.load(std::memory_order_acquire)) == nullptr)
+                Relax::wait(me->next, succ);
         }
         succ->locked.store(false, std::memory_order_release);
         mcs_detail::pool.give_back(me);

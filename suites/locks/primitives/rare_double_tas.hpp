@@ -26,7 +26,7 @@ class RareDoubleTasLock {
         }
         while (true) {
             if (!flag_.exchange(true, std::memory_order_acquire)) return;
-            while (flag_.load(std::memory_order_relaxed)) Relax::cpu();
+            while (flag_.load(std::memory_order_relaxed)) Relax::wait(flag_, true);
         }
     }
     void unlock() noexcept { flag_.store(false, std::memory_order_release); }

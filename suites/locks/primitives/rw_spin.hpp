@@ -44,7 +44,7 @@ class RwSpinLock {
             if ((s & kWriterPending) == 0) {
                 state_.fetch_or(kWriterPending, std::memory_order_relaxed);
             }
-            Relax::cpu();
+            Relax::wait(state_, s | kWriterPending);
         }
     }
 
@@ -64,7 +64,7 @@ class RwSpinLock {
                 }
                 continue;  // usually another reader got in: retry at once
             }
-            Relax::cpu();
+            Relax::wait(state_, s);
         }
     }
 

@@ -25,7 +25,8 @@ class TicketLock {
         // the critical section is the load of serving_. Unsigned wrap-around
         // is harmless: only equality is tested.
         const std::uint32_t ticket = next_.fetch_add(1, std::memory_order_relaxed);
-        while (serving_.load(std::memory_order_acquire) != ticket) Relax::cpu();
+        for (std::uint32_t s; (s = serving_.load(std::memory_order_acquire)) != ticket;)
+            Relax::wait(serving_, s);
     }
     void unlock() noexcept {
         // Only the holder writes serving_, so load + store needs no RMW.

@@ -22,7 +22,7 @@ class TtasLock {
             // Uncontended fast path: one RMW, no preliminary read (a read
             // first would fetch the line shared and then upgrade it).
             if (!flag_.exchange(true, std::memory_order_acquire)) return;
-            while (flag_.load(std::memory_order_relaxed)) Relax::cpu();
+            while (flag_.load(std::memory_order_relaxed)) Relax::wait(flag_, true);
         }
     }
     void unlock() noexcept { flag_.store(false, std::memory_order_release); }

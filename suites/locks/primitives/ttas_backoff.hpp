@@ -34,7 +34,7 @@ class TtasBackoffLock {
             if (!flag_.exchange(true, std::memory_order_acquire)) return;
             for (std::uint32_t i = 0; i < backoff; ++i) Relax::cpu();
             backoff = std::min(backoff * 2, kMaxBackoff);
-            while (flag_.load(std::memory_order_relaxed)) Relax::cpu();
+            while (flag_.load(std::memory_order_relaxed)) Relax::wait(flag_, true);
         }
     }
     void unlock() noexcept { flag_.store(false, std::memory_order_release); }
