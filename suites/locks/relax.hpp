@@ -12,11 +12,12 @@
 //                      to change (a poll loop). Only `wfe` uses the word;
 //                      every other policy's wait is its cpu().
 //
-// AArch64 offers two more (relax_policies() lists what this build has):
+// AArch64 offers two more (Policies lists what this build has):
 //   pause  is the YIELD hint there: a NOP on most cores, so the poll runs
 //          nearly flat out;
-//   isb    flushes the pipeline: some tens of cycles, the spin hint Rust's
-//          std::hint::spin_loop and several databases chose for ARM servers;
+//   isb    flushes the pipeline: some tens of cycles, a real pause where
+//          YIELD is none, which is why runtimes tuned for ARM servers spin
+//          with it;
 //   wfe    arms the exclusive monitor on the watched word (LDXR) and sleeps
 //          until another core writes its line, an interrupt, or the
 //          kernel's event stream (10 kHz on Linux: at most ~100 us). Where
