@@ -1,6 +1,7 @@
 // What the environment record says about the machine and the build, checked
 // where it can be on any host: the arm64 CPU model decoded from MIDR fields
-// (from /proc/cpuinfo texts of real machines), the atomics record, and the
+// (/proc/cpuinfo texts in the format arm64 kernels print), the atomics
+// record, and the
 // counter's stated rate where the architecture states one.
 #include <gtest/gtest.h>
 
