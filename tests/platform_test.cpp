@@ -1,8 +1,7 @@
 // What the environment record says about the machine and the build, checked
 // where it can be on any host: the arm64 CPU model decoded from MIDR fields
 // (/proc/cpuinfo texts in the format arm64 kernels print), the atomics
-// record, and the
-// counter's stated rate where the architecture states one.
+// record, and the counter's stated rate where the architecture states one.
 #include <gtest/gtest.h>
 
 #include <string>
