@@ -87,7 +87,7 @@ ENV_FIELDS = (
     ("caches", "caches"), ("kernel", "kernel"), ("virtual_machine", "virtual machine"),
     ("governor", "governor"), ("turbo", "turbo"), ("cpu_scaling_enabled", "CPU scaling"),
     ("load_avg", "load average"), ("compiler", "compiler"), ("cxx_flags", "C++ flags"),
-    ("build_type", "build type"), ("library_build_type", "library build type"),
+    ("atomics", "atomics"), ("build_type", "build type"), ("library_build_type", "library build type"),
     ("sanitizer", "sanitizer"), ("contend_version", "contend version"),
     ("git_revision", "git revision"), ("schema_version", "schema version"),
     ("timer", "timer"), ("delay_calibration", "delay calibration"), ("options", "options"),
