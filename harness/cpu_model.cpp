@@ -59,6 +59,14 @@ unsigned number(const std::string& s) {
 
 }  // namespace
 
+std::string cpuinfo_value(const std::string& cpuinfo, const char* key) {
+    std::istringstream in(cpuinfo);
+    std::string line;
+    while (std::getline(in, line))
+        if (auto v = field(line, key); !v.empty()) return v;
+    return "";
+}
+
 std::string arm_core_name(unsigned implementer, unsigned part) {
     for (const auto& p : kParts)
         if (p.implementer == implementer && p.part == part) {

@@ -7,6 +7,10 @@
 
 namespace contend {
 
+// The value of the first "key<tabs>: value" line of /proc/cpuinfo's text
+// whose key starts with `key`; "" when there is none.
+std::string cpuinfo_value(const std::string& cpuinfo, const char* key);
+
 // "ARM Neoverse-N1" for (0x41, 0xd0c); "ARM part 0xd99" for a part not in the
 // table; "implementer 0x99 part 0x001" for an implementer not in it.
 std::string arm_core_name(unsigned implementer, unsigned part);

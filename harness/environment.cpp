@@ -54,16 +54,6 @@ std::string read_file(const std::string& path) {
     return text.str();
 }
 
-std::string cpuinfo_field(const std::string& key) {
-    std::ifstream f("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind(key, 0) == 0)
-            if (auto colon = line.find(':'); colon != std::string::npos)
-                return line.substr(line.find_first_not_of(" \t", colon + 1));
-    return "";
-}
-
 nlohmann::json governor() {
     auto g = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
     return g.empty() ? nlohmann::json(nullptr) : nlohmann::json(g);
@@ -89,8 +79,8 @@ nlohmann::json virtual_machine() {
 
 // x86 kernels print "cpu MHz" in /proc/cpuinfo; arm64 kernels do not, so
 // there the cpufreq driver's maximum (kHz) stands in; 0 when neither is there.
-double mhz() {
-    if (auto s = cpuinfo_field("cpu MHz"); !s.empty()) return std::atof(s.c_str());
+double mhz(const std::string& cpuinfo) {
+    if (auto s = cpuinfo_value(cpuinfo, "cpu MHz"); !s.empty()) return std::atof(s.c_str());
     auto khz = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
     return khz.empty() ? 0.0 : std::atof(khz.c_str()) / 1000.0;
 }
@@ -128,14 +118,14 @@ nlohmann::json environment_context() {
     std::string build_type = BuildInfo::build_type();
     std::string lower;
     for (char ch : build_type) lower += static_cast<char>(std::tolower(ch));
-    std::string model = topo.cpu_model.empty() ? cpu_model_from_cpuinfo(read_file("/proc/cpuinfo"))
-                                               : topo.cpu_model;
+    const std::string cpuinfo = read_file("/proc/cpuinfo");
+    std::string model = topo.cpu_model.empty() ? cpu_model_from_cpuinfo(cpuinfo) : topo.cpu_model;
     const std::string rev = BuildInfo::git_revision();
     return {
         {"date", utc_timestamp(false)},
         {"host_name", host_name()},
         {"num_cpus", topo.allowed_cpus()},
-        {"mhz_per_cpu", static_cast<long>(mhz())},
+        {"mhz_per_cpu", static_cast<long>(mhz(cpuinfo))},
         {"cpu_scaling_enabled", governor().is_string() && governor() != "performance"},
         {"caches", caches},
         {"load_avg", {load[0], load[1], load[2]}},

@@ -14,8 +14,8 @@
 #                         case, some fork children or time windows: under qemu
 #                         every figure is the emulator's, and the run takes hours;
 #   sanitizer             needs a sanitizer build;
-#   weak_memory_hardware  the stale-read control must be caught on ARM
-#                         hardware; qemu-user on an x86 host runs the guest's
+#   weak_memory_hardware  the weak-memory control (unordered_tas) must be
+#                         caught on ARM hardware; qemu-user on an x86 host runs the guest's
 #                         relaxed accesses in x86 (TSO) order, so a missing
 #                         acquire/release cannot show here.
 # One test skips itself, saying why, because CONTEND_EMULATOR is set:

@@ -50,6 +50,14 @@ TEST(CpuModel, X86ModelNameWins) {
     EXPECT_EQ(cpu_model_from_cpuinfo(""), "");
 }
 
+TEST(CpuModel, CpuinfoValueIsTheFirstLineOfItsKey) {
+    const std::string text =
+        "processor\t: 0\ncpu MHz\t\t: 2096.062\nprocessor\t: 1\n"
+        "cpu MHz\t\t: 1800.000\n";
+    EXPECT_EQ(cpuinfo_value(text, "cpu MHz"), "2096.062");
+    EXPECT_EQ(cpuinfo_value(kNeoverseN1, "cpu MHz"), "");
+}
+
 TEST(AtomicsBuild, OutlineResolvesWithTheCpu) {
     EXPECT_EQ(atomics_in_use("outline", true), "lse");
     EXPECT_EQ(atomics_in_use("outline", false), "llsc");

@@ -15,9 +15,8 @@
 // AArch64 offers two more (Policies lists what this build has):
 //   pause  is the YIELD hint there: a NOP on most cores, so the poll runs
 //          nearly flat out;
-//   isb    flushes the pipeline: some tens of cycles, a real pause where
-//          YIELD is none, which is why runtimes tuned for ARM servers spin
-//          with it;
+//   isb    flushes the pipeline: a real pause where YIELD is none; what it
+//          costs differs by core (contend micro's relax/isb measures it);
 //   wfe    arms the exclusive monitor on the watched word (LDXR) and sleeps
 //          until another core writes its line, an interrupt, or the
 //          kernel's event stream (10 kHz on Linux: at most ~100 us). Where

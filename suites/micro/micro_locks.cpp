@@ -17,8 +17,8 @@ using micro::register_lock_benchmarks;
 struct MicroLockVisitor {
     // Uncontended, a spinning lock never reaches its relax instruction, so
     // the relax:none, relax:yield (and on AArch64 relax:isb and relax:wfe)
-    // variants should cost the same as the
-    // default: a difference means the policy leaked into the fast path.
+    // variants should cost the same as the default: a difference means the
+    // policy leaked into the fast path.
     template <template <class Relax> class L>
     void spinning(PrimitiveInfo info) {
         if (info.test_only) return;
