@@ -1,8 +1,6 @@
 #include "harness/thread_team.hpp"
 
 #include <sched.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,20 +17,6 @@
 
 namespace contend {
 namespace {
-
-std::uint64_t thread_cpu_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ull +
-           static_cast<std::uint64_t>(ts.tv_nsec);
-}
-
-void thread_switches(std::int64_t& voluntary, std::int64_t& involuntary) {
-    rusage ru{};
-    getrusage(RUSAGE_THREAD, &ru);
-    voluntary = ru.ru_nvcsw;
-    involuntary = ru.ru_nivcsw;
-}
 
 // Waiting that stays polite when threads outnumber CPUs: spin briefly, then
 // yield so a runnable worker gets the CPU.
@@ -85,23 +69,18 @@ void ThreadContext::begin_window() {
 void ThreadContext::enter_window() {
     wait_until([&] { return phase_.load(std::memory_order_acquire) != Phase::Warmup; });
     in_window_ = true;
-    slot_.start_ticks = cycle_clock::now();
-    slot_.cpu_ns_start = thread_cpu_ns();
-    thread_switches(slot_.vcs_start, slot_.ivcs_start);
+    slot_.window.open();
 }
 
 void ThreadContext::end_window(std::uint64_t ops) {
-    end_window_counted(0);
-    slot_.self_counted_ops = ops;
+    slot_.window.close(ops);
+    in_window_ = false;
 }
 
 void ThreadContext::end_window_counted(std::uint64_t n) {
-    window_end_ticks_ = cycle_clock::now();
+    slot_.window.close(0);  // counted by the coordinator's snapshots
     window_last_ = n;
     in_window_ = false;
-    slot_.cpu_ns_end = thread_cpu_ns();
-    thread_switches(slot_.vcs_end, slot_.ivcs_end);
-    slot_.cpu = sched_getcpu();
 }
 
 std::uint64_t ThreadContext::batch_size(std::uint64_t warmup_ops) const {
@@ -115,7 +94,7 @@ std::uint32_t ThreadContext::sample_every(std::uint32_t reads_per_op) const {
     if (cfg_.sample_every != 0) return cfg_.sample_every;
     const std::uint64_t ops = window_last_ - window_first_;
     if (ops == 0) return 1;  // no operation finished in the window: each one is slow
-    const double ns = static_cast<double>(window_end_ticks_ - slot_.start_ticks) /
+    const double ns = static_cast<double>(slot_.window.end.ticks - slot_.window.begin.ticks) /
                       (cfg_.ticks_per_ns > 0 ? cfg_.ticks_per_ns : 1.0);
     return choose_sample_every(ns / static_cast<double>(ops), cfg_.timer_overhead_ns, reads_per_op);
 }
@@ -298,23 +277,17 @@ Sample Team::collect() const {
     s.window_ns = std::chrono::duration<double, std::nano>(window_end_ - window_start_).count();
     s.window_extended_ns = std::chrono::duration<double, std::nano>(window_extended_).count();
     s.latency_window_ns = static_cast<double>(cfg_.latency_ns);
-    std::uint64_t first = UINT64_MAX, last = 0;
+    std::vector<const WindowSpan*> spans;
     for (const auto& w : slots_) {
-        ThreadSample t;
-        t.ops = w.self_counting.load(std::memory_order_relaxed) ? w.self_counted_ops
-                                                                : w.snap_end - w.snap_start;
-        t.cpu_ns = w.cpu_ns_end - w.cpu_ns_start;
-        t.voluntary_cs = w.vcs_end - w.vcs_start;
-        t.involuntary_cs = w.ivcs_end - w.ivcs_start;
-        t.cpu = w.cpu;
+        ThreadSample t = thread_sample(w.window);
+        if (!w.self_counting.load(std::memory_order_relaxed)) t.ops = w.snap_end - w.snap_start;
         t.pin_failed = !w.pinned_ok;
         t.sample_every = w.sample_every;
         s.threads.push_back(t);
-        first = std::min(first, w.start_ticks);
-        last = std::max(last, w.start_ticks);
+        spans.push_back(&w.window);
     }
     const double tpn = cfg_.ticks_per_ns > 0 ? cfg_.ticks_per_ns : 1;
-    s.start_skew_ns = slots_.empty() ? 0 : static_cast<double>(last - first) / tpn;
+    s.start_skew_ns = static_cast<double>(start_skew_ticks(spans)) / tpn;
     s.thread_cpus = cfg_.thread_cpus;
     if (!cfg_.delays.empty()) {
         std::vector<const ThreadDelays*> workers;

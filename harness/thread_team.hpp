@@ -47,6 +47,7 @@
 #include "harness/delays.hpp"
 #include "harness/perturbation.hpp"
 #include "harness/sample.hpp"
+#include "harness/window_mark.hpp"
 
 namespace contend {
 
@@ -112,20 +113,40 @@ struct Timed {
     void count_reads(std::uint32_t n) const noexcept { *reads += n; }
 };
 
+// A delay as a thread on the manual protocol runs it (ThreadContext::
+// sampled_delay): it has no latency phase, so 1 in kFixedSampleEvery runs is
+// timed into the worker's record of achieved durations (two counter reads
+// per 64 delays: under 1 % of any delay above ~25 ns).
+class SampledDelay {
+  public:
+    explicit SampledDelay(Delay d) : delay_(d) {}
+    void operator()() {
+        if (--countdown_ != 0) [[likely]] {
+            delay_(Untimed{});
+            return;
+        }
+        countdown_ = kFixedSampleEvery;
+        std::uint32_t reads = 0;
+        delay_(Timed{&reads});
+    }
+
+  private:
+    Delay delay_;
+    std::uint32_t countdown_ = kFixedSampleEvery;
+};
+
 // Per-thread bookkeeping on lines of its own (128 B: the adjacent-line
 // prefetcher pairs lines). `published` is written by its thread only.
 struct alignas(2 * kCacheLine) ThreadSlot {
     std::atomic<std::uint64_t> published{0};     // operations completed so far, all phases
     std::uint64_t snap_start = 0, snap_end = 0;  // coordinator's snapshots of `published`
-    std::uint64_t start_ticks = 0;
-    std::uint64_t cpu_ns_start = 0, cpu_ns_end = 0;
-    std::int64_t vcs_start = 0, vcs_end = 0, ivcs_start = 0, ivcs_end = 0;
-    std::uint64_t self_counted_ops = 0;  // manual protocol only (end_window)
+    // The thread's own marks at the window's edges; its `ops` is what the
+    // manual protocol counted (end_window), unused when counts are published.
+    WindowSpan window;
     // Set by the manual protocol's begin_window(): this thread counts its own
     // operations and publishes none, so the coordinator cannot see it progress.
     std::atomic<bool> self_counting{false};
     std::uint32_t sample_every = 0;  // N used in the latency phase (0: phase not reached)
-    int cpu = -1;
     bool pinned_ok = true;
     ThreadDelays delays;
     // Stress mode only (StressedContext): when the operation in flight began,
@@ -200,6 +221,9 @@ class ThreadContext {
     Delay delay(std::size_t i) const {
         return {slot_.delays.iterations[i], &slot_.delays.achieved[i]};
     }
+    // The same for a thread on the manual protocol, which times a share of
+    // its delays itself (see SampledDelay).
+    SampledDelay sampled_delay(std::size_t i) const { return SampledDelay(delay(i)); }
 
     // Runs the protocol; returns the operations this thread completed in all
     // phases (what a scenario's validation counts against).
@@ -320,7 +344,6 @@ class ThreadContext {
     bool in_window_ = false;
     bool left_ = false;                                 // the operation asked to leave the loop
     std::uint64_t window_first_ = 0, window_last_ = 0;  // own counts at the window's edges
-    std::uint64_t window_end_ticks_ = 0;
 };
 
 // The context of a stress trial (TeamConfig::perturb set): run() perturbs

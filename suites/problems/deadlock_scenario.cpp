@@ -80,12 +80,8 @@ Sample completed_sample(Dinner<Strategy>& d, const DinnerOutcome& out, const Cas
     for (int p = 0; p < d.cfg.seats; ++p) {
         const ThreadSlot& w = d.windows[p];
         const Seat& seat = d.table.seat(p);
-        ThreadSample t;
+        ThreadSample t = thread_sample(w.window);
         t.ops = seat.measured.load();
-        t.cpu_ns = w.cpu_ns_end - w.cpu_ns_start;
-        t.voluntary_cs = w.vcs_end - w.vcs_start;
-        t.involuntary_cs = w.ivcs_end - w.ivcs_start;
-        t.cpu = w.cpu;
         t.pin_failed = !w.pinned_ok;
         t.extra = {{"longest_wait_ns",
                     finite_or_null(seat.longest_wait_ticks.load() / c.clock->ticks_per_ns)}};
@@ -102,12 +98,9 @@ Sample completed_sample(Dinner<Strategy>& d, const DinnerOutcome& out, const Cas
         uses += d.table.fork(p).uses.load();
         violations += seat.violations.load();
     }
-    std::uint64_t first = UINT64_MAX, last = 0;
-    for (const auto& w : d.windows) {
-        first = std::min(first, w.start_ticks);
-        last = std::max(last, w.start_ticks);
-    }
-    s.start_skew_ns = static_cast<double>(last - first) / c.clock->ticks_per_ns;
+    std::vector<const WindowSpan*> spans;
+    for (const auto& w : d.windows) spans.push_back(&w.window);
+    s.start_skew_ns = static_cast<double>(start_skew_ticks(spans)) / c.clock->ticks_per_ns;
     s.thread_cpus = c.thread_cpus;
     s.latencies = {{"fork_wait", wait}};
     s.sample_every = d.cfg.sample_every;

@@ -46,12 +46,12 @@
 #include "harness/stats.hpp"
 #include "harness/thread_team.hpp"
 #include "harness/topology.hpp"
+#include "harness/window_mark.hpp"
 #include "suites/locks/relax.hpp"
 #include "suites/queues/delivery_check.hpp"
 #include "suites/queues/ipc/channel.hpp"
 #include "suites/queues/ipc/guarded_child.hpp"
 #include "suites/queues/ipc/shared_mapping.hpp"
-#include "suites/queues/ipc/window_mark.hpp"
 
 namespace contend::queues::ipc {
 
@@ -110,7 +110,7 @@ int consume(Ch& channel, IpcShared& sh, int cpu) {
         const Phase phase = sh.phase.load(std::memory_order_acquire);
         const bool measured = phase == Phase::Measure;
         if (measured && !open) {
-            r.window.begin = WindowMark::now();
+            r.window.open();
             open = true;
         }
         if (!measured && open && !closed) {
@@ -131,7 +131,7 @@ int consume(Ch& channel, IpcShared& sh, int cpu) {
         }
         r.after_window += phase == Phase::Stop;
     }
-    if (!open) r.window.begin = WindowMark::now();
+    if (!open) r.window.open();
     if (!closed) r.window.close(ops);
 
     r.received = received;
@@ -187,7 +187,7 @@ Sample run_ipc_throughput(const CaseConfig& c) {
         while (!peer_lost && phase() == Phase::Warmup) peer_lost = !send_one();
         detail::wait_until(
             [&] { return sh->phase.load(std::memory_order_acquire) != Phase::Warmup; });
-        pw.begin = WindowMark::now();
+        pw.open();
         while (!peer_lost && phase() == Phase::Measure) {
             peer_lost = !send_one();
             ops += !peer_lost;
@@ -250,22 +250,17 @@ Sample run_ipc_throughput(const CaseConfig& c) {
     s.window_extended_ns = std::chrono::duration<double, std::nano>(extended).count();
     s.thread_cpus = c.thread_cpus;
     s.sample_every = every;
-    auto thread_sample = [](const WindowSpan& w, const char* role, bool counted) {
-        ThreadSample t;
-        t.ops = w.ops;
-        t.cpu_ns = w.cpu_ns();
-        t.voluntary_cs = w.voluntary_cs();
-        t.involuntary_cs = w.involuntary_cs();
-        t.cpu = w.cpu;
+    auto role_sample = [](const WindowSpan& w, const char* role, bool counted) {
+        ThreadSample t = thread_sample(w);
         t.role = role;
         t.counted = counted;
         return t;
     };
     const WindowSpan consumer_window = reported ? r.window : WindowSpan{};
-    s.threads.push_back(thread_sample(pw, "producer", false));
+    s.threads.push_back(role_sample(pw, "producer", false));
     s.threads.back().pin_failed = !producer_pinned;
     s.threads.back().extra = {{"failed", 0}, {"process", "case"}};
-    s.threads.push_back(thread_sample(consumer_window, "consumer", true));
+    s.threads.push_back(role_sample(consumer_window, "consumer", true));
     s.threads.back().pin_failed = reported && !r.pinned_ok;
     s.threads.back().extra = {{"failed", 0}, {"process", "child"}};
     if (reported) {
