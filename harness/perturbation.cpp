@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <time.h>
 
+#include <cmath>
 #include <vector>
 
 #include "harness/busy_work.hpp"
@@ -23,7 +24,7 @@ void sleep_ns(std::int64_t ns) {
 
 bool Perturbation::any() const {
     return delay_chance || yield_chance || sleep_chance || migrate_every || stutter_period_ns ||
-           burst_ops;
+           burst_ops || quiet_chance;
 }
 
 nlohmann::json Perturbation::to_json() const {
@@ -37,6 +38,7 @@ nlohmann::json Perturbation::to_json() const {
             {"stutter_pause_ns", stutter_pause_ns},
             {"burst_ops", burst_ops},
             {"idle_gap_ns", idle_gap_ns},
+            {"quiet_per_65536_ops", quiet_chance},
             {"seed", seed}};
 }
 
@@ -69,6 +71,13 @@ Perturbation Perturbation::draw(std::mt19937_64& rng) {
         p.burst_ops = static_cast<std::uint64_t>(pick(10, 100'000));
         p.idle_gap_ns = pick(10'000, 5'000'000);
     }
+    // Quiet instants right after operations, where a lost wake-up that the
+    // next operation would rescue shows: from one in four operations to one
+    // in 1,024 (log-uniform). A correct primitive's quiet ends after one
+    // wake-up, so even the densest leaves most of the trial to the others.
+    if (chance(0.5))
+        p.quiet_chance = static_cast<std::uint32_t>(std::exp(
+            std::uniform_real_distribution<double>(std::log(64.0), std::log(16384.0))(rng)));
     p.seed = rng();
     return p;
 }

@@ -3,8 +3,9 @@
 // that rare interleavings become common (locktorture's stutter and shuffle,
 // rcutorture's CPU movement): random busy delays, yields and short sleeps
 // before and after an operation, moving a thread to another CPU now and
-// then, pausing every thread together at regular instants (stutter), and
-// bursts of operations separated by idle gaps.
+// then, pausing every thread together at regular instants (stutter), bursts
+// of operations separated by idle gaps, and quiet instants right after an
+// operation (every thread stops until the stall watch has looked).
 //
 // The harness injects them between operations, in ThreadContext's stressed
 // loop (thread_team.hpp), never inside a primitive or a scenario: a scenario
@@ -37,6 +38,10 @@ struct Perturbation {
     // Bursts: after burst_ops operations a thread idles for idle_gap_ns (0: no bursts).
     std::uint64_t burst_ops = 0;
     std::int64_t idle_gap_ns = 0;
+    // Chance per operation, in 1/65536, that the thread closes the team's
+    // quiet gate after it (quiet_gate.hpp): every thread then stops between
+    // operations until the stall watch has judged those still inside one.
+    std::uint32_t quiet_chance = 0;
     std::uint64_t seed = 0;  // each thread's stream: seed and its index
 
     bool any() const;
@@ -52,6 +57,8 @@ class PerturbationInjector {
                          double busy_iterations_per_ns);
     void before() { around(); }
     void after();
+    // Whether to close the quiet gate after this operation.
+    bool quiet_now() { return p_.quiet_chance && roll() < p_.quiet_chance; }
 
   private:
     void around();

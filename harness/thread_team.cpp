@@ -140,7 +140,7 @@ bool Team::progressed_in_window() const {
 void Team::sleep_ticking(std::chrono::steady_clock::time_point end, bool tick) {
     using Clock = std::chrono::steady_clock;
     tick = tick && cfg_.tick;
-    const bool watch = cfg_.perturb && cfg_.available;
+    const bool watch = watching_stalls();
     if (!tick && !watch) {
         std::this_thread::sleep_until(end);
         return;
@@ -154,9 +154,63 @@ void Team::sleep_ticking(std::chrono::steady_clock::time_point end, bool tick) {
             cfg_.tick(slots_);
             next_tick = now + tick_every;
         }
-        if (watch) watch_stalls();
-        std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(end - now, step));
+        const auto left = std::min<std::chrono::nanoseconds>(end - now, step);
+        if (!watch) {
+            std::this_thread::sleep_for(left);
+            continue;
+        }
+        watch_stalls();
+        judge_quiet();
+        if (quiet_.closed())
+            std::this_thread::sleep_for(std::min(left, std::chrono::nanoseconds(kQuietPollNs)));
+        else
+            quiet_.wait_closed(left.count());
     }
+}
+
+void Team::judge_quiet() {
+    if (!quiet_.closed()) return;
+    const std::uint64_t now = cycle_clock::now();
+    if (quiet_since_ == 0) {
+        quiet_since_ = now;
+        quiet_switches_.assign(slots_.size(), -1);
+    }
+    const double tpn = cfg_.ticks_per_ns > 0 ? cfg_.ticks_per_ns : 1;
+    // Long enough for the watch to see a sleeper whose operation has just
+    // begun (it looks after half its bound) through its whole bound.
+    const auto bound = static_cast<std::uint64_t>(
+        static_cast<double>(2 * cfg_.stall_ns + kQuietPollNs * 10) * tpn);
+    if (!stall_.empty() || now - quiet_since_ > bound || quiet_settled()) {
+        quiet_since_ = 0;
+        quiet_.open();
+    }
+}
+
+bool Team::quiet_settled() {
+    // Inside an operation: running (woken, or it never slept: nothing for the
+    // watch to find) or asleep. A sleeper that was woken since this quiet
+    // first saw it (a sleep with a timeout, a spurious wake-up) is settled.
+    int running = 0;
+    std::vector<int> sleepers;
+    for (std::size_t t = 0; t < slots_.size(); ++t) {
+        if (slots_[t].op_since.load(std::memory_order_relaxed) == 0) continue;
+        const auto state = read_os_thread_state(slots_[t].os_tid);
+        if (!state) continue;  // gone: nothing to wait for
+        if (!state->asleep) {
+            ++running;
+            continue;
+        }
+        long& seen = quiet_switches_[t];
+        if (seen < 0) seen = state->voluntary_switches;
+        if (seen == state->voluntary_switches) sleepers.push_back(static_cast<int>(t));
+    }
+    if (sleepers.empty()) return true;
+    // What a sleeper waits for is judged only when nobody runs inside an
+    // operation (TeamConfig::available); until then the quiet goes on.
+    if (running > 0) return false;
+    for (int t : sleepers)
+        if (cfg_.available(t, slots_)) return false;
+    return true;
 }
 
 void Team::watch_stalls() {
@@ -224,7 +278,7 @@ void Team::coordinate() {
     using Clock = std::chrono::steady_clock;
     wait_until([&] { return arrived_.load(std::memory_order_acquire) == cfg_.threads; });
     phase_.store(Phase::Warmup, std::memory_order_release);
-    if (cfg_.warmup_ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(cfg_.warmup_ns));
+    sleep_ticking(Clock::now() + std::chrono::nanoseconds(cfg_.warmup_ns), false);
     window_start_ = Clock::now();
     snapshot(true);
     phase_.store(Phase::Measure, std::memory_order_release);
@@ -256,8 +310,9 @@ void Team::coordinate() {
         sleep_ticking(Clock::now() + std::chrono::nanoseconds(cfg_.latency_ns), true);
     }
     phase_.store(Phase::Stop, std::memory_order_release);
+    quiet_.retire();  // no worker may wait at the gate for an operation it will not run
     if (!cfg_.after_stop) return;
-    if (!(cfg_.perturb && cfg_.available)) {
+    if (!watching_stalls()) {
         cfg_.after_stop();
         return;
     }

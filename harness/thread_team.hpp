@@ -46,6 +46,7 @@
 #include "harness/cycle_clock.hpp"
 #include "harness/delays.hpp"
 #include "harness/perturbation.hpp"
+#include "harness/quiet_gate.hpp"
 #include "harness/sample.hpp"
 #include "harness/window_mark.hpp"
 
@@ -61,6 +62,9 @@ inline constexpr std::uint64_t kMaxBatch = 256;
 // waits for one (at least the window's own length): long enough for the
 // kernel to schedule a runnable worker on a crowded machine.
 inline constexpr std::int64_t kIdleWindowBoundNs = 250'000'000;
+// How often the stall watch looks while the quiet gate is closed
+// (quiet_gate.hpp): a correct primitive's quiet lasts about this long.
+inline constexpr std::int64_t kQuietPollNs = 100'000;
 // Largest share of an operation's time that latency sampling may cost.
 inline constexpr double kTimingBudget = 0.01;
 
@@ -356,7 +360,11 @@ int current_os_tid();
 
 class StressedContext : public ThreadContext {
   public:
-    using ThreadContext::ThreadContext;
+    // `team`: every worker's slot; `gate`: the team's quiet gate, null when
+    // no stall watch runs (nobody would open it).
+    StressedContext(int tid, std::atomic<Phase>& phase, std::atomic<int>& arrived, ThreadSlot& slot,
+                    const TeamConfig& cfg, const std::vector<ThreadSlot>& team, QuietGate* gate)
+        : ThreadContext(tid, phase, arrived, slot, cfg), team_(team), gate_(gate) {}
 
     template <class Op>
     std::uint64_t run(Op&& op) {
@@ -367,12 +375,16 @@ class StressedContext : public ThreadContext {
         std::uint64_t n = 0;
         auto loop = [&](Phase during) {
             while (!left_ && phase() == during) {
+                if (gate_) gate_->pass();
                 inject.before();
                 slot_.op_since.store(cycle_clock::now() | 1, std::memory_order_relaxed);
                 const bool stay = one(op, n, Untimed{});
                 publish(n);  // before leaving the operation: the stall watch reads both
                 slot_.op_since.store(0, std::memory_order_relaxed);
                 if (!stay) break;
+                // Right after a release or a push that may have lost its
+                // wake-up, before the next operation could rescue it.
+                if (gate_ && inject.quiet_now() && another_inside()) gate_->close();
                 inject.after();
             }
         };
@@ -396,6 +408,16 @@ class StressedContext : public ThreadContext {
     }
 
   private:
+    // Another worker is inside an operation: a possible waiter.
+    bool another_inside() const {
+        for (const ThreadSlot& other : team_)
+            if (&other != &slot_ && other.op_since.load(std::memory_order_relaxed) != 0)
+                return true;
+        return false;
+    }
+
+    const std::vector<ThreadSlot>& team_;
+    QuietGate* gate_;
     std::uint64_t done_ = 0;  // published so far: run()'s count, then after_run()'s
 };
 
@@ -419,7 +441,7 @@ class Team {
             });
         const int coordinator_cpu = place_coordinator();
         coordinate();
-        if (cfg_.perturb && cfg_.available) watch_until_finished();
+        if (watching_stalls()) watch_until_finished();
         for (auto& w : workers) w.join();
         restore_coordinator();
         Sample s = collect();
@@ -435,9 +457,16 @@ class Team {
     [[gnu::noinline]] void work(int t, Body& body) {
         if (!cfg_.thread_cpus.empty()) slots_[t].pinned_ok = pin(cfg_.thread_cpus[t]);
         prepare_delays(cfg_.delays, slots_[t].delays);
-        Context ctx(t, phase_, arrived_, slots_[t], cfg_);
-        body(ctx);
+        if constexpr (std::is_same_v<Context, StressedContext>) {
+            Context ctx(t, phase_, arrived_, slots_[t], cfg_, slots_,
+                        watching_stalls() ? &quiet_ : nullptr);
+            body(ctx);
+        } else {
+            Context ctx(t, phase_, arrived_, slots_[t], cfg_);
+            body(ctx);
+        }
     }
+    bool watching_stalls() const { return cfg_.perturb && cfg_.available; }
     static bool pin(int cpu);
     // With pinned workers, moves the calling (coordinating) thread to an
     // allowed CPU no worker uses, if there is one, so its wake-ups do not
@@ -447,9 +476,14 @@ class Team {
     void coordinate();  // barrier release, warm-up, window, latency phase, stop
     // Sleeps until `end`, calling TeamConfig::tick about every tick_ns if
     // `tick`; in stress mode with TeamConfig::available, also watches for
-    // stalls every millisecond.
+    // stalls every millisecond, and every kQuietPollNs while the quiet gate
+    // is closed (a worker closing it wakes this thread at once).
     void sleep_ticking(std::chrono::steady_clock::time_point end, bool tick);
     void watch_stalls();
+    // Opens the quiet gate once no thread inside an operation is a possible
+    // lost wake-up, a stall was found, or the quiet has lasted its bound.
+    void judge_quiet();
+    bool quiet_settled();
     // After the stop, until every worker has returned: a thread asleep with
     // nobody left to wake it is the unrescued lost wake-up.
     void watch_until_finished();
@@ -474,6 +508,10 @@ class Team {
     std::vector<StallWatch> watch_;
     std::string stall_;
     bool stopped_ = false;
+    QuietGate quiet_;
+    std::uint64_t quiet_since_ = 0;  // ticks; 0: the gate is open
+    // Each sleeper's voluntary switches when this quiet first saw it asleep.
+    std::vector<long> quiet_switches_;
     alignas(kCacheLine) std::atomic<int> finished_{0};
     cpu_set_t saved_affinity_{};
     bool moved_coordinator_ = false;

@@ -42,6 +42,7 @@
 #include "suites/locks/primitives/lost_wake_futex.hpp"
 #include "suites/locks/primitives/none.hpp"
 #include "suites/locks/primitives/rare_double_tas.hpp"
+#include "suites/locks/primitives/skips_unlock_notify.hpp"
 #include "suites/locks/primitives/unordered_tas.hpp"
 
 namespace contend {
@@ -151,6 +152,9 @@ void for_each_lock(Visitor& visit) {
     visit.template plain<LostWakeFutexMutex>(
         info("lost_wake_futex", kCtl, kBlocking | kControl,
              "futex mutex whose unlock skips 1 in 1,000 owed wake-ups: for stress"));
+    visit.template plain<SkipsUnlockNotifyLock>(
+        info("skips_unlock_notify", kCtl, kBlocking | kControl,
+             "mutex + condvar lock whose unlock skips 1 in 5,000 notifies: for stress"));
 }
 
 }  // namespace contend

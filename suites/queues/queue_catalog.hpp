@@ -164,11 +164,11 @@ void for_each_queue(Visitor& visit) {
         /*bounded*/ true, /*lock_free*/ false, "fifo", kAllShapes)));
     visit.template queue<SkipsNotifyQueue>(control(queue_info(
         "skips_notify", "control",
-        "blocking FIFO whose push skips 1 in 1,000 consumer wake-ups (next push rescues)",
+        "blocking FIFO whose push skips 1 in 5,000 consumer wake-ups (next push rescues)",
         /*bounded*/ true, /*lock_free*/ false, "fifo", kAllShapes, /*blocking*/ true)));
     visit.template queue<SkipsRoomNotifyQueue>(control(
         queue_info("skips_room_notify", "control",
-                   "blocking FIFO whose pop skips 1 in 1,000 producer wake-ups (next pop rescues)",
+                   "blocking FIFO whose pop skips 1 in 5,000 producer wake-ups (next pop rescues)",
                    /*bounded*/ true, /*lock_free*/ false, "fifo", kAllShapes, /*blocking*/ true)));
 }
 

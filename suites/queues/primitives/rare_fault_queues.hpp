@@ -12,11 +12,12 @@
 //                     a FIFO that reorders neighbours about once in 10^5.
 //   skips_notify      a blocking FIFO (mutex, two condition variables) whose
 //                     push skips the wake-up of a sleeping consumer once in
-//                     1,000: the next push rescues it, so only a consumer
-//                     left asleep beside an item through an idle gap shows
-//                     it (the stall watch's control, consumer side).
+//                     5,000: the next push rescues it, so only a consumer
+//                     left asleep beside an item through a quiet instant
+//                     right after that push shows it (the stall watch's
+//                     control, consumer side).
 //   skips_room_notify the same FIFO whose pop skips the wake-up of a
-//                     producer asleep on a full queue once in 1,000: the
+//                     producer asleep on a full queue once in 5,000: the
 //                     next pop rescues it (the producer side's control).
 //
 // The first two count under the queue's mutex, so the faults need no
@@ -141,7 +142,7 @@ class SkipsWakeQueue {
 
   private:
     void wake(std::condition_variable& sleepers, LostWake side) {
-        if (side == kLoses && wakes_.fetch_add(1, std::memory_order_relaxed) % 1000 == 999)
+        if (side == kLoses && wakes_.fetch_add(1, std::memory_order_relaxed) % 5000 == 4999)
             return;  // the bug
         sleepers.notify_one();
     }
