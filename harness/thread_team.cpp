@@ -11,30 +11,13 @@
 #include <string>
 
 #include "harness/busy_work.hpp"
+#include "harness/idle_window.hpp"
 #include "harness/os_thread_state.hpp"
+#include "harness/polite_wait.hpp"
 #include "harness/registry.hpp"
 #include "harness/topology.hpp"
 
 namespace contend {
-namespace {
-
-// Waiting that stays polite when threads outnumber CPUs: spin briefly, then
-// yield so a runnable worker gets the CPU.
-template <class Pred>
-void wait_until(Pred done) {
-    for (int spins = 0; !done(); ++spins) {
-        if (spins < 1000) {
-#if defined(__x86_64__)
-            __builtin_ia32_pause();
-#endif
-        } else {
-            sched_yield();
-        }
-    }
-}
-
-}  // namespace
-
 int current_os_tid() {
     return static_cast<int>(syscall(SYS_gettid));
 }
@@ -292,18 +275,13 @@ void Team::coordinate() {
     const auto planned_end = window_start_ + std::chrono::nanoseconds(cfg_.duration_ns);
     sleep_ticking(planned_end, tick_in_window);
     // A window in which no thread was seen to progress goes on until one is
-    // (or a bound passes): with more runnable threads than CPUs, the kernel
-    // can leave a worker unscheduled for a whole short window, and that is
-    // the machine's doing, not a liveness failure of the primitive. Found in
-    // CI: ticket, 1 thread, 5 ms windows beside a stress run, 2 of 3 windows
-    // empty. Only the published protocol can be watched (see self_counting).
-    const auto bound = planned_end + std::max(std::chrono::nanoseconds(cfg_.duration_ns),
-                                              std::chrono::nanoseconds(kIdleWindowBoundNs));
-    bool extended = false;
-    for (; !progressed_in_window() && Clock::now() < bound; extended = true)
-        sleep_ticking(Clock::now() + std::chrono::milliseconds(1), tick_in_window);
-    window_end_ = Clock::now();
-    if (extended) window_extended_ = window_end_ - planned_end;
+    // (idle_window.hpp). Only the published protocol can be watched (see
+    // self_counting).
+    const WindowEnd end = end_window_after_progress(
+        planned_end, cfg_.duration_ns, [&] { return progressed_in_window(); },
+        [&](Clock::time_point until) { sleep_ticking(until, tick_in_window); });
+    window_end_ = end.at;
+    window_extended_ = end.extended;
     snapshot(false);
     if (cfg_.latency_ns > 0) {
         phase_.store(Phase::Latency, std::memory_order_release);

@@ -58,10 +58,6 @@ inline constexpr std::size_t kCacheLine = 64;
 // amount, long enough to amortise the check.
 inline constexpr double kBatchNs = 200;
 inline constexpr std::uint64_t kMaxBatch = 256;
-// How long past its planned end a window in which no operation completed
-// waits for one (at least the window's own length): long enough for the
-// kernel to schedule a runnable worker on a crowded machine.
-inline constexpr std::int64_t kIdleWindowBoundNs = 250'000'000;
 // How often the stall watch looks while the quiet gate is closed
 // (quiet_gate.hpp): a correct primitive's quiet lasts about this long.
 inline constexpr std::int64_t kQuietPollNs = 100'000;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/cycle_clock.hpp"
+#include "harness/idle_window.hpp"
 #include "harness/sample.hpp"
 #include "harness/thread_team.hpp"
 #include "suites/queues/delivery_check.hpp"
@@ -260,6 +261,45 @@ TEST(Delivery, MessageFromAProducerThatDoesNotExistFailsTheSample) {
         EXPECT_NE(s.detail.find("named a producer that does not exist"), std::string::npos)
             << s.detail;
     }
+}
+
+// ---- the coordinator's window end (harness/idle_window.hpp) -------------------
+
+// The rule Team and run_ipc_throughput end their windows by: a window whose consumer
+// made progress ends at once; one that did not waits, a step at a time, for
+// the first sign of it and says by how much it overran.
+TEST(IdleWindow, EndsAtOnceWhenProgressWasSeen) {
+    int steps = 0;
+    const auto planned = std::chrono::steady_clock::now();
+    const WindowEnd e = end_window_after_progress(
+        planned, 1'000'000, [] { return true; }, [&](auto) { ++steps; });
+    EXPECT_EQ(steps, 0);
+    EXPECT_EQ(e.extended, std::chrono::steady_clock::duration::zero());
+    EXPECT_GE(e.at, planned);
+}
+
+TEST(IdleWindow, WaitsForTheFirstProgressAndSaysByHowMuch) {
+    int looks = 0, steps = 0;
+    const auto planned = std::chrono::steady_clock::now();
+    const WindowEnd e = end_window_after_progress(
+        planned, 1'000'000, [&] { return ++looks > 3; },
+        [&](std::chrono::steady_clock::time_point until) {
+            ++steps;
+            EXPECT_GT(until, std::chrono::steady_clock::now());  // one step ahead
+            std::this_thread::sleep_until(until);
+        });
+    EXPECT_EQ(steps, 3);
+    EXPECT_GE(e.extended, 3 * kIdleWindowStep);
+    EXPECT_EQ(e.at - planned, e.extended);
+}
+
+TEST(IdleWindow, GivesUpAtTheBound) {
+    const auto planned = std::chrono::steady_clock::now();
+    const WindowEnd e = end_window_after_progress(
+        planned, 1'000'000, [] { return false; },
+        [](std::chrono::steady_clock::time_point until) { std::this_thread::sleep_until(until); });
+    EXPECT_GE(e.extended, std::chrono::nanoseconds(kIdleWindowBoundNs));
+    EXPECT_LT(e.extended, 2 * std::chrono::nanoseconds(kIdleWindowBoundNs));  // loaded machines
 }
 
 }  // namespace

@@ -6,7 +6,9 @@
 // killed case takes its consumer process down with it (PDEATHSIG); and that
 // none of this leaves anything behind — no file in /dev/shm or /dev/mqueue,
 // no socket file, no listener, no child process. Finally a short
-// run_ipc_throughput must produce a valid sample with progress.
+// run_ipc_throughput must produce a valid sample with progress, both
+// processes' window marks and no fairness figure of its own, and the window
+// end it shares with Team must wait for progress as Team's does.
 //
 // The test process makes itself a child subreaper, so a grandchild orphaned
 // by a killed "case" process is re-parented here rather than to PID 1 (which
@@ -435,6 +437,20 @@ void expect_valid_throughput() {
     EXPECT_EQ(s.latencies[0].first, "sojourn");
     EXPECT_GT(s.latencies[0].second.count(), 0u);
     EXPECT_GT(s.threads[1].cpu_ns, 0u);
+    // Both threads marked their window the harness's way (ThreadContext in
+    // each process): CPU time on both sides, and a start skew measured from
+    // their marks, which both fall inside the window.
+    EXPECT_GT(s.threads[0].cpu_ns, 0u);
+    EXPECT_GT(s.threads[0].ops, 0u);
+    EXPECT_GE(s.start_skew_ns, 0.0);
+    EXPECT_LT(s.start_skew_ns, s.window_ns);
+    // Per-role fairness is the harness's, from the roles (sample.cpp): the
+    // scenario writes no index of its own that would override it.
+    EXPECT_FALSE(s.metrics.contains("producer_jain_index"));
+    EXPECT_FALSE(s.metrics.contains("consumer_jain_index"));
+    const nlohmann::json row = sample_to_json(s, calibrations().clock, 2);
+    EXPECT_TRUE(row["metrics"].contains("producer_jain_index"));
+    EXPECT_TRUE(row["metrics"].contains("consumer_jain_index"));
     // For the eye only (no timing is asserted): loaded machines vary widely.
     const auto& lat = s.latencies[0].second;
     std::printf(

@@ -3,9 +3,11 @@
 // generates messages (producer 0, sequence 0,1,2,..., priority = a key from
 // a xorshift stream) into the input queue (spsc); one router pops them and
 // pushes each to worker queue `key % workers` (spsc, one per worker); each of
-// the `workers` workers pops its queue, busy-works `work_ns` per item
-// (calibrated loop) and pushes into the merge queue (mpsc: the workers are
-// its producers); one sink pops the merge queue. Threads: workers + 3.
+// the `workers` workers pops its queue, busy-works `work_ns` per item (the
+// harness's delay: calibrated by each worker on its own CPU, 1 in 64 runs
+// timed on the worker in the case, reported in delays.work_ns) and pushes
+// into the merge queue (mpsc: the workers are its producers); one sink pops
+// the merge queue. Threads: workers + 3.
 //
 // Throughput is items reaching the sink in the window (only the sink is
 // `counted`). End-to-end latency is sink time − the source's send stamp
@@ -13,9 +15,10 @@
 // invariant, synchronised TSC). The coordinator samples each queue's
 // occupancy (pushed − popped) every tick; worker queues are sampled one by
 // one into one histogram. Failed tries (full/empty) are counted per stage in
-// the window, never as throughput. Worker fairness: Jain index over the
-// items each worker processed in the window (keys are uniform, so a low
-// index means the scheduler or the queues, not the routing, starved one).
+// the window, never as throughput. Fairness is the harness's, per role
+// (`worker_jain_index` over the items each worker processed in the window:
+// keys are uniform, so a low index means the scheduler or the queues, not
+// the routing, starved one; source, router and sink are one thread each).
 //
 // Validation: exactly-once delivery of the source's sequence, over what the
 // sink received, what threads held when the run stopped, and what is left in
@@ -52,7 +55,6 @@ Sample run_pipeline(const CaseConfig& c) {
     const int workers = static_cast<int>(c.params.integer("workers"));
     const auto capacity = static_cast<std::size_t>(c.params.integer("capacity"));
     const auto work_ns = c.params.integer("work_ns");
-    const std::uint64_t work_iters = c.busy->iterations_for(static_cast<double>(work_ns));
     const Wait wait = wait_mode(c);
     const bool fifo = promises_as<QueuePromises>(*c.primitive).ordering == "fifo" ||
                       promises_as<QueuePromises>(*c.primitive).ordering == "per_producer_fifo";
@@ -76,6 +78,8 @@ Sample run_pipeline(const CaseConfig& c) {
     LatencyHistogram occ_input, occ_lanes, occ_merge;
 
     TeamConfig cfg{c.threads, c.warmup_ns, c.duration_ns, c.thread_cpus, c.clock->ticks_per_ns};
+    cfg.delays = {{"work_ns", static_cast<double>(work_ns)}};  // run by the workers only
+    cfg.timer_overhead_ns = c.clock->overhead_ns_median;       // taken off each timed delay
     auto gap = [](std::uint64_t in, std::uint64_t out) { return in > out ? in - out : 0; };
     cfg.tick = [&](const std::vector<ThreadSlot>&) {
         constexpr auto r = std::memory_order_relaxed;
@@ -204,11 +208,12 @@ Sample run_pipeline(const CaseConfig& c) {
                 });
         } else if (me < sink) {  // worker
             const int k = me - first_worker;
+            SampledDelay work = ctx.sampled_delay(0);
             stage(
                 ctx, *lanes[k],
                 [&](const T& m, bool measured) {
                     lane_order[k].tally.receive(0, m.sequence, fifo);
-                    spin_iterations(work_iters);
+                    work();
                     if (!send(*merge, m, ctx, measured)) return false;
                     st.pushed.store(st.pushed.load(std::memory_order_relaxed) + 1,
                                     std::memory_order_relaxed);
@@ -252,8 +257,8 @@ Sample run_pipeline(const CaseConfig& c) {
     for (int k = 0; k < workers; ++k) drain_held(first_worker + k);
     drain(*merge);
 
+    // Roles: the harness reports each one's Jain index (sample.cpp).
     std::uint64_t order_violations = 0, failed[4] = {0, 0, 0, 0};
-    std::vector<double> worker_ops;
     const char* roles[4] = {"source", "router", "worker", "sink"};
     for (int t = 0; t < threads; ++t) {
         const int role = t == 0 ? 0 : t == router ? 1 : t < sink ? 2 : 3;
@@ -262,18 +267,15 @@ Sample run_pipeline(const CaseConfig& c) {
         ts.counted = role == 3;
         ts.extra = {{"failed", stats[t].failed}};
         failed[role] += stats[t].failed;
-        if (role == 2) worker_ops.push_back(static_cast<double>(ts.ops));
     }
     for (const auto& t : lane_order) order_violations += t.tally.order_violations();
     const DeliveryVerdict v = check_delivery({stats[0].pushed.load()}, {&at_sink, &drained});
 
     const double items = static_cast<double>(s.total_ops());
-    const auto jain = fairness(worker_ops).jain;
     s.latencies = {{"end_to_end", latency}};
     s.sample_every = every;
     for (int r = 0; r < 4; ++r)
         s.metrics[std::string("failed_per_item_") + roles[r]] = finite_or_null(failed[r] / items);
-    s.metrics["worker_jain_index"] = jain ? finite_or_null(*jain) : nlohmann::json(nullptr);
     auto p50 = [](const LatencyHistogram& h) { return h.count() ? h.percentile(50) : 0; };
     s.metrics["occupancy_p50_input"] = p50(occ_input);
     s.metrics["occupancy_p50_workers"] = p50(occ_lanes);
@@ -282,8 +284,6 @@ Sample run_pipeline(const CaseConfig& c) {
     s.metrics["occupancy_max_workers"] = occ_lanes.max();
     s.metrics["occupancy_max_merge"] = occ_merge.max();
     s.metrics["left_in_pipeline"] = left;
-    s.delays["work_ns"] = {{"requested", work_ns},
-                           {"achieved", finite_or_null(c.busy->measure_briefly(work_iters))}};
     s.checks["sent"] = stats[0].pushed.load();
     report_delivery(s, v, fifo, order_violations,
                     "messages reached a worker before an earlier one of its key class");

@@ -5,12 +5,17 @@
 //
 // Methodology, as in-process: a start barrier, a warm-up, a measured window
 // and a stop, driven by one phase word; work is counted, never fixed. The
-// phase word, the barrier count and everything the consumer reports live in
-// one MAP_SHARED|MAP_ANONYMOUS region created before fork (shared_mapping.hpp),
-// so the two processes coordinate exactly as Team's threads do. The calling
-// thread coordinates (sleeps through the phases, samples occupancy each
-// millisecond), one thread of this process produces, the child consumes.
-// Throughput is messages the consumer received in the window. The producer
+// phase word, the barrier count, the consumer's protocol slot and everything
+// the consumer reports live in one MAP_SHARED|MAP_ANONYMOUS region created
+// before fork (shared_mapping.hpp), so the two processes coordinate exactly
+// as Team's threads do: the producer (a thread of this process) and the
+// consumer (the child) each run Team's manual protocol over that phase word
+// (ThreadContext: barrier, window marks), and the calling thread coordinates
+// with the harness's own waiting and window end (polite_wait.hpp,
+// idle_window.hpp), sampling occupancy each millisecond.
+// Throughput is messages the consumer received in the window. Each role has
+// one thread, so the harness's per-role Jain indices (sample.cpp) read 1
+// whenever they exist: there is no fairness to measure here. The producer
 // stamps cycle_clock::now() into 1 in `sample_every` messages and the consumer
 // records enqueue→dequeue latency; that compares counters read on two CPUs,
 // which is sound on invariant-TSC machines, where the TSC is synchronised
@@ -29,8 +34,6 @@
 // value type, kept in registers) and leaves it in the shared report after
 // end-of-stream; the parent absorbs it into a DeliveryTally and runs
 // check_delivery against the producer's count.
-#include <sched.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -40,14 +43,14 @@
 #include <thread>
 
 #include "harness/cycle_clock.hpp"
+#include "harness/idle_window.hpp"
 #include "harness/latency_histogram.hpp"
+#include "harness/polite_wait.hpp"
 #include "harness/registry.hpp"
 #include "harness/sample.hpp"
-#include "harness/stats.hpp"
 #include "harness/thread_team.hpp"
 #include "harness/topology.hpp"
 #include "harness/window_mark.hpp"
-#include "suites/locks/relax.hpp"
 #include "suites/queues/delivery_check.hpp"
 #include "suites/queues/ipc/channel.hpp"
 #include "suites/queues/ipc/guarded_child.hpp"
@@ -57,13 +60,12 @@ namespace contend::queues::ipc {
 
 // What the consumer process hands back: written once after end-of-stream,
 // read by the parent only after waitpid() (the child's exit orders it).
+// Its window marks and pinning are in its ThreadSlot (IpcShared::consumer).
 struct ConsumerReport {
-    WindowSpan window;
     std::uint64_t received = 0;      // every message, warm-up and drain included
     std::uint64_t after_window = 0;  // received once the stop was seen
     std::uint64_t foreign = 0;       // messages naming a producer that does not exist
-    bool pinned_ok = true;
-    ProducerTally tally{};  // producer 0's messages
+    ProducerTally tally{};           // producer 0's messages
     bool finished = false;
 };
 
@@ -74,49 +76,33 @@ struct IpcShared {
     alignas(128) std::atomic<int> arrived{0};
     alignas(128) std::atomic<std::uint64_t> received{0};    // consumer, for occupancy
     alignas(128) std::atomic<std::uint64_t> sent_total{0};  // producer, before close_sending
+    ThreadSlot consumer;  // the consumer's protocol slot (lines of its own)
     alignas(128) ConsumerReport report;
     LatencyHistogram latency;  // fixed inline storage: fine in shared memory
 };
 
 namespace detail {
 
-// Team's waiting: polite when the two processes share a CPU.
-template <class Pred>
-inline void wait_until(Pred done) {
-    for (int spins = 0; !done(); ++spins) {
-        if (spins < 1000)
-            relax::Pause::cpu();
-        else
-            sched_yield();
-    }
-}
-
 // The consumer process's whole life after fork; its return is the exit status.
 template <Channel Ch, class T>
-int consume(Ch& channel, IpcShared& sh, int cpu) {
+int consume(Ch& channel, IpcShared& sh, const TeamConfig& team, int cpu) {
     channel.become_receiver();
-    ConsumerReport& r = sh.report;
-    r.pinned_ok = cpu < 0 || pin_current_thread(cpu);
-    sh.arrived.fetch_add(1, std::memory_order_acq_rel);
-    wait_until([&] { return sh.phase.load(std::memory_order_acquire) != Phase::Waiting; });
+    sh.consumer.pinned_ok = cpu < 0 || pin_current_thread(cpu);
+    ThreadContext ctx(1, sh.phase, sh.arrived, sh.consumer, team);
+    ctx.wait_start();
 
+    ConsumerReport& r = sh.report;
     T m{};
     ProducerTally tally;
     bool open = false, closed = false;
     std::uint64_t ops = 0, received = 0;
     // A blocking receive cannot poll the phase while it waits, so the window
-    // opens and closes at the first message seen in each phase.
+    // opens and closes at the first message seen in each phase (as a
+    // blocking pipeline stage's does).
     while (channel.receive(&m)) {
-        const Phase phase = sh.phase.load(std::memory_order_acquire);
-        const bool measured = phase == Phase::Measure;
-        if (measured && !open) {
-            r.window.open();
-            open = true;
-        }
-        if (!measured && open && !closed) {
-            r.window.close(ops);
-            closed = true;
-        }
+        const bool measured = ctx.measuring();
+        if (measured && !open) ctx.begin_window(), open = true;
+        if (!measured && open && !closed) ctx.end_window(ops), closed = true;
         if (m.producer == 0)
             tally.receive(m.sequence, /*fifo*/ true);
         else
@@ -129,10 +115,10 @@ int consume(Ch& channel, IpcShared& sh, int cpu) {
                 sh.latency.record(now > m.sent_ticks ? now - m.sent_ticks : 0);
             }
         }
-        r.after_window += phase == Phase::Stop;
+        r.after_window += !measured && ctx.stopping();
     }
-    if (!open) r.window.open();
-    if (!closed) r.window.close(ops);
+    if (!open) ctx.begin_window();
+    if (!closed) ctx.end_window(ops);
 
     r.received = received;
     r.tally = tally;
@@ -158,22 +144,23 @@ Sample run_ipc_throughput(const CaseConfig& c) {
     const double ticks_per_ns = c.clock && c.clock->ticks_per_ns > 0 ? c.clock->ticks_per_ns : 1;
     const int producer_cpu = !c.thread_cpus.empty() ? c.thread_cpus[0] : -1;
     const int consumer_cpu = c.thread_cpus.size() > 1 ? c.thread_cpus[1] : -1;
+    // The protocol's view of the case: thread 0 produces, thread 1 consumes.
+    const TeamConfig team{2, c.warmup_ns, c.duration_ns, c.thread_cpus, ticks_per_ns};
 
     // Everything the two processes share exists before fork.
     Ch channel(static_cast<std::size_t>(requested), sizeof(T));
     SharedObject<IpcShared> sh;
-    GuardedChild consumer =
-        GuardedChild::spawn([&] { return detail::consume<Ch, T>(channel, *sh, consumer_cpu); });
+    GuardedChild consumer = GuardedChild::spawn(
+        [&] { return detail::consume<Ch, T>(channel, *sh, team, consumer_cpu); });
 
-    WindowSpan pw;
-    bool producer_pinned = true, peer_lost = false;
+    ThreadSlot producer_slot;  // only the consumer's slot has to be shared
+    bool peer_lost = false;
     std::atomic<std::uint64_t> sent_live{0};  // for occupancy; a relaxed store is a plain move
     std::thread producer([&] {
-        producer_pinned = producer_cpu < 0 || pin_current_thread(producer_cpu);
+        producer_slot.pinned_ok = producer_cpu < 0 || pin_current_thread(producer_cpu);
         channel.become_sender();
-        sh->arrived.fetch_add(1, std::memory_order_acq_rel);
-        detail::wait_until(
-            [&] { return sh->phase.load(std::memory_order_acquire) != Phase::Waiting; });
+        ThreadContext ctx(0, sh->phase, sh->arrived, producer_slot, team);
+        ctx.wait_start();
         T m{};
         std::uint64_t seq = 0, ops = 0;
         auto send_one = [&] {
@@ -183,62 +170,59 @@ Sample run_ipc_throughput(const CaseConfig& c) {
             sent_live.store(++seq, std::memory_order_relaxed);
             return true;
         };
-        auto phase = [&] { return sh->phase.load(std::memory_order_relaxed); };
-        while (!peer_lost && phase() == Phase::Warmup) peer_lost = !send_one();
-        detail::wait_until(
-            [&] { return sh->phase.load(std::memory_order_acquire) != Phase::Warmup; });
-        pw.open();
-        while (!peer_lost && phase() == Phase::Measure) {
+        while (!peer_lost && ctx.warming()) peer_lost = !send_one();
+        ctx.begin_window();
+        while (!peer_lost && ctx.measuring()) {
             peer_lost = !send_one();
             ops += !peer_lost;
         }
-        pw.close(ops);
+        ctx.end_window(ops);
         sh->sent_total.store(seq, std::memory_order_release);
         channel.close_sending();
     });
 
     // Coordinator: the barrier (bounded: a consumer that died before arriving
     // must not hang the case), then warm-up, window and stop, as Team does.
-    const auto give_up = std::chrono::steady_clock::now() + kConsumerGrace;
+    using Clock = std::chrono::steady_clock;
+    const auto give_up = Clock::now() + kConsumerGrace;
     bool started = true;
-    detail::wait_until([&] {
+    wait_until([&] {
         if (sh->arrived.load(std::memory_order_acquire) == 2) return true;
-        if (consumer.try_wait() || std::chrono::steady_clock::now() > give_up) started = false;
+        if (consumer.try_wait() || Clock::now() > give_up) started = false;
         return !started;
     });
     LatencyHistogram occupancy;
-    auto window_start = std::chrono::steady_clock::now(), window_end = window_start;
-    std::chrono::steady_clock::duration extended{};
-    if (started) {
-        sh->phase.store(Phase::Warmup, std::memory_order_release);
-        if (c.warmup_ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(c.warmup_ns));
-        window_start = std::chrono::steady_clock::now();
-        const std::uint64_t received_before = sh->received.load(std::memory_order_relaxed);
-        sh->phase.store(Phase::Measure, std::memory_order_release);
-        const auto end = window_start + std::chrono::nanoseconds(c.duration_ns);
-        // As Team's window (thread_team.cpp): one in which the consumer
-        // received nothing waits for its first message, up to a bound, since
-        // an unscheduled process is the machine's doing, not the channel's.
-        const auto bound = end + std::max(std::chrono::nanoseconds(c.duration_ns),
-                                          std::chrono::nanoseconds(kIdleWindowBoundNs));
-        auto idle = [&] {
-            return sh->received.load(std::memory_order_relaxed) == received_before &&
-                   !consumer.try_wait();
-        };
-        auto now = window_start;
-        bool waited = false;
-        for (; now < end || (idle() && now < bound); now = std::chrono::steady_clock::now()) {
-            waited |= now >= end;
+    // Occupancy (sent − received) about every millisecond until `until`.
+    auto sample_until = [&](Clock::time_point until) {
+        for (auto now = Clock::now(); now < until; now = Clock::now()) {
             const std::uint64_t in = sent_live.load(std::memory_order_relaxed);
             const std::uint64_t out = sh->received.load(std::memory_order_relaxed);
             occupancy.record(in > out ? in - out : 0);
-            std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(
-                now < end ? end - now : bound - now, std::chrono::milliseconds(1)));
+            std::this_thread::sleep_for(
+                std::min<std::chrono::nanoseconds>(until - now, std::chrono::milliseconds(1)));
         }
-        if (waited) extended = now - end;
+    };
+    auto window_start = Clock::now();
+    WindowEnd window_end{window_start, Clock::duration::zero()};
+    if (started) {
+        sh->phase.store(Phase::Warmup, std::memory_order_release);
+        if (c.warmup_ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(c.warmup_ns));
+        window_start = Clock::now();
+        const std::uint64_t received_before = sh->received.load(std::memory_order_relaxed);
+        sh->phase.store(Phase::Measure, std::memory_order_release);
+        const auto planned_end = window_start + std::chrono::nanoseconds(c.duration_ns);
+        sample_until(planned_end);
+        // The consumer is watched through its live count; one that has died
+        // will never progress, so waiting for it would only delay the verdict.
+        window_end = end_window_after_progress(
+            planned_end, c.duration_ns,
+            [&] {
+                return sh->received.load(std::memory_order_relaxed) != received_before ||
+                       consumer.try_wait().has_value();
+            },
+            sample_until);
     }
     sh->phase.store(Phase::Stop, std::memory_order_release);
-    window_end = std::chrono::steady_clock::now();
     producer.join();
     // A consumer that never arrived has had its grace already.
     const ChildExit exit = consumer.wait(started ? kConsumerGrace : std::chrono::milliseconds(0));
@@ -246,8 +230,8 @@ Sample run_ipc_throughput(const CaseConfig& c) {
     const bool reported = exit.clean() && r.finished;
 
     Sample s;
-    s.window_ns = std::chrono::duration<double, std::nano>(window_end - window_start).count();
-    s.window_extended_ns = std::chrono::duration<double, std::nano>(extended).count();
+    s.window_ns = std::chrono::duration<double, std::nano>(window_end.at - window_start).count();
+    s.window_extended_ns = std::chrono::duration<double, std::nano>(window_end.extended).count();
     s.thread_cpus = c.thread_cpus;
     s.sample_every = every;
     auto role_sample = [](const WindowSpan& w, const char* role, bool counted) {
@@ -256,29 +240,24 @@ Sample run_ipc_throughput(const CaseConfig& c) {
         t.counted = counted;
         return t;
     };
-    const WindowSpan consumer_window = reported ? r.window : WindowSpan{};
-    s.threads.push_back(role_sample(pw, "producer", false));
-    s.threads.back().pin_failed = !producer_pinned;
+    const WindowSpan& producer_window = producer_slot.window;
+    const WindowSpan consumer_window = reported ? sh->consumer.window : WindowSpan{};
+    s.threads.push_back(role_sample(producer_window, "producer", false));
+    s.threads.back().pin_failed = !producer_slot.pinned_ok;
     s.threads.back().extra = {{"failed", 0}, {"process", "case"}};
     s.threads.push_back(role_sample(consumer_window, "consumer", true));
-    s.threads.back().pin_failed = reported && !r.pinned_ok;
+    s.threads.back().pin_failed = reported && !sh->consumer.pinned_ok;
     s.threads.back().extra = {{"failed", 0}, {"process", "child"}};
-    if (reported) {
-        const std::uint64_t a = pw.begin.ticks, b = r.window.begin.ticks;
-        s.start_skew_ns = static_cast<double>(a > b ? a - b : b - a) / ticks_per_ns;
-    }
+    if (reported)
+        s.start_skew_ns =
+            static_cast<double>(start_skew_ticks({&producer_window, &consumer_window})) /
+            ticks_per_ns;
     s.latencies = {{"sojourn", reported ? sh->latency : LatencyHistogram{}}};
 
-    auto jain = [](double x) {
-        const double one[] = {x};
-        const auto f = fairness(one);
-        return f.jain ? finite_or_null(*f.jain) : nlohmann::json(nullptr);
-    };
+    // Per-role fairness is the harness's (sample.cpp, from the roles above).
     const std::uint64_t sent = sh->sent_total.load(std::memory_order_acquire);
     s.metrics["failed_push_per_item"] = 0;  // blocking sends: no failed tries to count
     s.metrics["failed_pop_per_item"] = 0;
-    s.metrics["producer_jain_index"] = jain(static_cast<double>(pw.ops));
-    s.metrics["consumer_jain_index"] = jain(static_cast<double>(consumer_window.ops));
     s.metrics["occupancy_p50"] = occupancy.count() ? occupancy.percentile(50) : 0;
     s.metrics["occupancy_p90"] = occupancy.count() ? occupancy.percentile(90) : 0;
     s.metrics["occupancy_max"] = occupancy.max();
