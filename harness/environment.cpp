@@ -22,9 +22,6 @@ namespace contend {
 const char* BuildInfo::version() {
     return CONTEND_VERSION;
 }
-const char* BuildInfo::git_revision() {
-    return CONTEND_GIT_REVISION;
-}
 const char* BuildInfo::build_type() {
     return CONTEND_BUILD_TYPE;
 }
@@ -134,6 +131,9 @@ nlohmann::json environment_context() {
         {"schema_version", 1},
         {"contend_version", BuildInfo::version()},
         {"git_revision", rev.empty() ? nlohmann::json(nullptr) : nlohmann::json(rev)},
+        {"git_tree_dirty", BuildInfo::git_tree_dirty() < 0
+                               ? nlohmann::json(nullptr)
+                               : nlohmann::json(BuildInfo::git_tree_dirty() == 1)},
         {"compiler", BuildInfo::compiler()},
         {"cxx_flags", BuildInfo::cxx_flags()},
         {"build_type", build_type},

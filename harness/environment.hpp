@@ -10,7 +10,11 @@ namespace contend {
 
 struct BuildInfo {
     static const char* version();
-    static const char* git_revision();  // empty when unknown
+    // The source tree's revision when this binary was built, written at
+    // every build (cmake/git_revision.cmake), not when CMake configured, so
+    // a rebuild after a commit records the new one. Empty when unknown.
+    static const char* git_revision();
+    static int git_tree_dirty();  // tracked files differed from it: 1, 0, or -1 when unknown
     static const char* build_type();    // CMake build type, e.g. "Release"
     static const char* compiler();
     static const char* cxx_flags();
