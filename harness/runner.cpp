@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
-#include <optional>
 #include <random>
 
 #include "harness/busy_work.hpp"
@@ -213,7 +212,7 @@ int run_command(const Registry& r, RunOptions opts) {
     ResultDocument doc(std::move(ctx), opts.cv_threshold);
     doc.write_atomically(opts.output);
 
-    std::optional<InterruptCount> interrupts(std::in_place);
+    InterruptCount interrupts;
 
     const auto run_start = std::chrono::steady_clock::now();
     const double per_rep_s = (opts.duration_ns + opts.warmup_ns + opts.latency_ns) * 1e-9 + 0.05;
@@ -297,7 +296,7 @@ int run_command(const Registry& r, RunOptions opts) {
         doc.write_atomically(opts.output);
     }
     progress.clear();
-    interrupts.reset();
+    interrupts.restore();
 
     // An interrupt that arrived after the last step stopped nothing; one that
     // stopped the run keeps every repetition already measured.
@@ -307,13 +306,10 @@ int run_command(const Registry& r, RunOptions opts) {
     doc.context()["complete"] = !interrupted;
     doc.write_atomically(opts.output);
     if (!opts.quiet) print_summary(rows, opts.output);
-    if (interrupted) {
-        std::fprintf(stderr,
-                     "interrupted: %zu of %zu repetitions of %zu cases written to %s "
-                     "(complete: false)\n",
-                     step_index, steps.size(), cases.size(), opts.output.c_str());
-        return 130;
-    }
+    if (interrupted)
+        return interrupted_exit(std::to_string(step_index) + " of " + std::to_string(steps.size()) +
+                                    " repetitions of " + std::to_string(cases.size()) + " cases",
+                                opts.output);
     return any_bad ? 1 : 0;
 }
 

@@ -6,8 +6,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <optional>
 #include <random>
 #include <sstream>
 
@@ -19,48 +17,18 @@
 #include "harness/result_document.hpp"
 #include "harness/sanitizer_report.hpp"
 #include "harness/stack_capture.hpp"
+#include "harness/stress_report.hpp"
 #include "harness/stress_trial.hpp"
 #include "harness/topology.hpp"
 
 namespace contend {
 namespace {
 
-struct Verdict {
-    std::string status = "ok";  // ok | failed
-    std::string detector;       // validation | stall | hang | crash | sanitizer
-    std::string detail, signal, stacks;
-};
-
 std::string read_file(const std::string& path) {
     std::ifstream in(path);
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-std::string fmt_clock(double s) {
-    char buf[32];
-    const int t = static_cast<int>(s + 0.5);
-    std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
-    return buf;
-}
-
-std::string shell_quote(const std::string& s) {
-    if (s.find_first_not_of(
-            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,-") ==
-        std::string::npos)
-        return s;
-    std::string q = "'";
-    for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-    return q + "'";
-}
-
-// The command that reruns one trial: its own scenario and primitive, the
-// run's seed and the trial's id (draw_trial depends on nothing else).
-std::string replay_command(const StressTrial& t, std::uint64_t seed) {
-    return "contend stress " + t.kase.scenario->name + " --primitive " +
-           shell_quote(t.kase.primitive->name) + " --seed " + std::to_string(seed) + " --replay " +
-           std::to_string(t.id);
 }
 
 Verdict grade(const CaseOutcome& o, const std::string& stack_file,
@@ -118,12 +86,6 @@ struct TrialBench {
     std::string sanitizer_prefix;  // where a sanitizer build's child writes its reports
 };
 
-struct TrialResult {
-    Verdict verdict;
-    double wall_s = 0;
-    bool killed = false;  // by a second Ctrl-C: not a verdict on the primitive
-};
-
 TrialResult run_trial(const StressTrial& trial, const TrialBench& bench) {
     CaseConfig cfg;
     cfg.scenario = trial.kase.scenario->name;
@@ -165,95 +127,37 @@ TrialResult run_trial(const StressTrial& trial, const TrialBench& bench) {
     return result;
 }
 
-// The report of one session: trials and failures per target, every failure
-// whole, rewritten after each trial so a reader (or a Ctrl-C) always finds
-// the latest count.
-class StressReport {
-  public:
-    StressReport(const StressOptions& opts, const std::vector<StressTarget>& targets, int cpus)
-        : opts_(opts) {
-        doc_["context"] = environment_context();
-        doc_["context"]["stress"] = {
-            {"seed", opts.seed},
-            {"budget_ns", opts.budget_ns},
-            {"trial_timeout_ns", opts.trial_timeout_ns},
-            {"targets", opts.targets},
-            {"primitives", opts.primitives},
-            {"replay", opts.replay >= 0 ? nlohmann::json(opts.replay) : nlohmann::json(nullptr)},
-            {"cpus", cpus},
-            {"command_line", opts.command_line}};
-        doc_["failures"] = nlohmann::json::array();
-        for (const auto& t : targets) by_target_[{t.scenario->name, t.primitive->name}];
-        write(false);
+// The trials, one after another, until the budget (or --repeat), the
+// failure limit or a Ctrl-C ends them; each counted in the report as it ends.
+void run_trials(const std::vector<StressTarget>& targets, const StressOptions& opts,
+                const TrialBench& bench, StressReport& report) {
+    const bool tty = isatty(STDERR_FILENO) && !opts.quiet;
+    const bool replaying = opts.replay >= 0;
+    const double budget_s = static_cast<double>(opts.budget_ns) * 1e-9;
+    for (int n = 0;; ++n) {
+        if (replaying ? n >= opts.repeat : report.elapsed() >= budget_s) break;
+        if (InterruptCount::stop_asked()) break;
+        if (opts.max_failures && report.failures() >= opts.max_failures) break;
+        if (replaying && report.failures()) break;  // reproduced: --repeat is an upper bound
+        const StressTrial trial =
+            draw_trial(targets, opts.seed, replaying ? opts.replay : n, bench.cpus);
+        if (tty)
+            std::fprintf(stderr, "\r\033[K[%s of %s] trial %d, %d failed  %s",
+                         minutes_seconds(report.elapsed()).c_str(),
+                         replaying ? "replay" : minutes_seconds(budget_s).c_str(), trial.id,
+                         report.failures(), trial.kase.name.c_str());
+        const TrialResult result = run_trial(trial, bench);
+        if (result.killed) break;
+        const nlohmann::json failure = report.add(trial, result);
+        if (failure.is_null()) continue;
+        if (tty) std::fprintf(stderr, "\r\033[K");
+        if (!opts.quiet)
+            std::fprintf(stderr, "FAILED %s (%s): %s\n  replay: %s\n", trial.kase.name.c_str(),
+                         result.verdict.detector.c_str(), result.verdict.detail.c_str(),
+                         failure["replay"].get<std::string>().c_str());
     }
-
-    double elapsed() const {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    }
-    int trials() const { return trials_; }
-    int failures() const { return failures_; }
-
-    // Returns the failure's record (null when the trial passed).
-    nlohmann::json add(const StressTrial& trial, const TrialResult& r) {
-        ++trials_;
-        Tally& tally = by_target_[{trial.kase.scenario->name, trial.kase.primitive->name}];
-        ++tally.trials;
-        tally.wall_s += r.wall_s;
-        if (r.verdict.status == "ok") {
-            write(false);
-            return nullptr;
-        }
-        ++failures_;
-        ++tally.failures;
-        const Verdict& v = r.verdict;
-        nlohmann::json f = trial.to_json();
-        f["detector"] = v.detector;
-        f["detail"] = v.detail;
-        f["signal"] = v.signal.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.signal);
-        f["stacks"] = v.stacks.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.stacks);
-        f["wall_seconds"] = r.wall_s;
-        f["replay"] = replay_command(trial, opts_.seed);
-        doc_["failures"].push_back(f);
-        write(false);
-        return f;
-    }
-
-    void write(bool complete) {
-        nlohmann::json per = nlohmann::json::array();
-        for (const auto& [key, t] : by_target_)
-            per.push_back({{"scenario", key.first},
-                           {"primitive", key.second},
-                           {"trials", t.trials},
-                           {"failures", t.failures},
-                           {"wall_seconds", t.wall_s}});
-        doc_["summary"] = {{"trials", trials_}, {"failures", failures_}, {"targets", per}};
-        doc_["context"]["complete"] = complete;
-        doc_["context"]["wall_seconds"] = elapsed();
-        write_json_atomically(opts_.output, doc_);
-    }
-
-    void print_summary() const {
-        std::printf("%-60s %7s %8s\n", "scenario/primitive", "trials", "failures");
-        for (const auto& [key, t] : by_target_)
-            if (t.trials)
-                std::printf("%-60s %7d %8d\n", (key.first + "/" + key.second).c_str(), t.trials,
-                            t.failures);
-        std::printf("%d trials in %s, %d failed, seed %llu. Report: %s\n", trials_,
-                    fmt_clock(elapsed()).c_str(), failures_,
-                    static_cast<unsigned long long>(opts_.seed), opts_.output.c_str());
-    }
-
-  private:
-    struct Tally {
-        int trials = 0, failures = 0;
-        double wall_s = 0;
-    };
-    const StressOptions& opts_;
-    nlohmann::json doc_;
-    std::map<std::pair<std::string, std::string>, Tally> by_target_;
-    int trials_ = 0, failures_ = 0;
-    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-};
+    if (tty) std::fprintf(stderr, "\r\033[K");
+}
 
 }  // namespace
 
@@ -273,43 +177,15 @@ int stress_command(const Registry& r, StressOptions opts) {
     bench.busy = BusyWork::calibrate();
 
     StressReport report(opts, targets, bench.cpus);
-    std::optional<InterruptCount> interrupts(std::in_place);
-    const bool tty = isatty(STDERR_FILENO) && !opts.quiet;
-    const bool replaying = opts.replay >= 0;
-    const double budget_s = static_cast<double>(opts.budget_ns) * 1e-9;
-    for (int n = 0;; ++n) {
-        if (replaying ? n >= opts.repeat : report.elapsed() >= budget_s) break;
-        if (InterruptCount::stop_asked()) break;
-        if (opts.max_failures && report.failures() >= opts.max_failures) break;
-        if (replaying && report.failures()) break;  // reproduced: --repeat is an upper bound
-        const StressTrial trial =
-            draw_trial(targets, opts.seed, replaying ? opts.replay : n, bench.cpus);
-        if (tty)
-            std::fprintf(stderr, "\r\033[K[%s of %s] trial %d, %d failed  %s",
-                         fmt_clock(report.elapsed()).c_str(),
-                         replaying ? "replay" : fmt_clock(budget_s).c_str(), trial.id,
-                         report.failures(), trial.kase.name.c_str());
-        const TrialResult result = run_trial(trial, bench);
-        if (result.killed) break;
-        const nlohmann::json failure = report.add(trial, result);
-        if (failure.is_null()) continue;
-        if (tty) std::fprintf(stderr, "\r\033[K");
-        if (!opts.quiet)
-            std::fprintf(stderr, "FAILED %s (%s): %s\n  replay: %s\n", trial.kase.name.c_str(),
-                         result.verdict.detector.c_str(), result.verdict.detail.c_str(),
-                         failure["replay"].get<std::string>().c_str());
-    }
-    if (tty) std::fprintf(stderr, "\r\033[K");
+    InterruptCount interrupts;
+    run_trials(targets, opts, bench, report);
     const bool interrupted = InterruptCount::stop_asked();
-    interrupts.reset();
-    report.write(!interrupted);
+    interrupts.restore();
 
+    report.write(!interrupted);
     if (!opts.quiet) report.print_summary();
-    if (interrupted) {
-        std::fprintf(stderr, "interrupted: %d trials written to %s (complete: false)\n",
-                     report.trials(), opts.output.c_str());
-        return 130;
-    }
+    if (interrupted)
+        return interrupted_exit(std::to_string(report.trials()) + " trials", opts.output);
     return report.failures() ? 1 : 0;
 }
 
