@@ -14,8 +14,8 @@ struct BuildInfo {
     // every build (cmake/git_revision.cmake), not when CMake configured, so
     // a rebuild after a commit records the new one. Empty when unknown.
     static const char* git_revision();
-    static int git_tree_dirty();  // tracked files differed from it: 1, 0, or -1 when unknown
-    static const char* build_type();    // CMake build type, e.g. "Release"
+    static int git_tree_dirty();      // tracked files differed from it: 1, 0, or -1 when unknown
+    static const char* build_type();  // CMake build type, e.g. "Release"
     static const char* compiler();
     static const char* cxx_flags();
     static const char* sanitizer();  // "", "address", "thread"

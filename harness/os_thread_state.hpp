@@ -19,4 +19,23 @@ std::optional<OsThreadState> read_os_thread_state(int tid);
 // Every thread of this process now, by kernel id.
 std::vector<int> process_thread_ids();
 
+// One thread's /proc files, opened once: a read through an open file costs
+// under a microsecond (stat) or two (status) where opening and parsing them
+// anew cost five, and a stress worker asks after every operation it may
+// close the quiet gate on. Reads from any thread once open() has returned.
+class OsThreadProbe {
+  public:
+    OsThreadProbe() = default;
+    ~OsThreadProbe();
+    OsThreadProbe(const OsThreadProbe&) = delete;
+    OsThreadProbe& operator=(const OsThreadProbe&) = delete;
+
+    void open(int tid);
+    bool asleep() const;                         // false when unreadable
+    std::optional<OsThreadState> state() const;  // empty when unreadable
+
+  private:
+    int stat_ = -1, status_ = -1;
+};
+
 }  // namespace contend

@@ -24,7 +24,7 @@ void sleep_ns(std::int64_t ns) {
 
 bool Perturbation::any() const {
     return delay_chance || yield_chance || sleep_chance || migrate_every || stutter_period_ns ||
-           burst_ops || quiet_chance;
+           burst_ops || pace_max_ns || quiet;
 }
 
 nlohmann::json Perturbation::to_json() const {
@@ -38,7 +38,8 @@ nlohmann::json Perturbation::to_json() const {
             {"stutter_pause_ns", stutter_pause_ns},
             {"burst_ops", burst_ops},
             {"idle_gap_ns", idle_gap_ns},
-            {"quiet_per_65536_ops", quiet_chance},
+            {"pace_max_ns", pace_max_ns},
+            {"quiet", quiet},
             {"seed", seed}};
 }
 
@@ -71,13 +72,21 @@ Perturbation Perturbation::draw(std::mt19937_64& rng) {
         p.burst_ops = static_cast<std::uint64_t>(pick(10, 100'000));
         p.idle_gap_ns = pick(10'000, 5'000'000);
     }
-    // Quiet instants right after operations, where a lost wake-up that the
-    // next operation would rescue shows: from one in four operations to one
-    // in 1,024 (log-uniform). A correct primitive's quiet ends after one
-    // wake-up, so even the densest leaves most of the trial to the others.
-    if (chance(0.5))
-        p.quiet_chance = static_cast<std::uint32_t>(std::exp(
-            std::uniform_real_distribution<double>(std::log(64.0), std::log(16384.0))(rng)));
+    // Uneven pace, up to 100 ns .. 20 us a thread (log-uniform): enough for
+    // one side of a queue to wait on the other, short enough to leave a
+    // trial the thousands of operations a rare fault needs.
+    if (chance(0.4))
+        p.pace_max_ns = static_cast<std::int64_t>(std::exp(
+            std::uniform_real_distribution<double>(std::log(100.0), std::log(20'000.0))(rng)));
+    // Quiet instants right after every operation that leaves another
+    // thread asleep inside its own, where a lost wake-up that the next
+    // operation would rescue shows. After every such operation, not a share
+    // of them: a fault counted once in N operations happens a few times a
+    // trial, and each time only the quiet right after it can show it. A
+    // correct primitive's quiet ends after one wake-up and one look (tens
+    // of microseconds). On in most trials: it costs nothing where nobody
+    // sleeps (spinning primitives).
+    p.quiet = chance(0.7);
     p.seed = rng();
     return p;
 }
@@ -87,7 +96,13 @@ PerturbationInjector::PerturbationInjector(const Perturbation& p, int thread, do
     : p_(p),
       rng_(p.seed ^ (0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(thread + 1))),
       ticks_per_ns_(ticks_per_ns > 0 ? ticks_per_ns : 1),
-      iterations_per_ns_(busy_iterations_per_ns > 0 ? busy_iterations_per_ns : 1) {}
+      iterations_per_ns_(busy_iterations_per_ns > 0 ? busy_iterations_per_ns : 1) {
+    if (p.pace_max_ns > 0)
+        pace_iterations_ = static_cast<std::uint64_t>(
+            static_cast<double>(
+                std::uniform_int_distribution<std::int64_t>(0, p.pace_max_ns)(rng_)) *
+            iterations_per_ns_);
+}
 
 void PerturbationInjector::around() {
     if (p_.stutter_period_ns) stutter();
@@ -102,6 +117,7 @@ void PerturbationInjector::around() {
 
 void PerturbationInjector::after() {
     around();
+    if (pace_iterations_) spin_iterations(pace_iterations_);
     ++calls_;
     if (p_.migrate_every && calls_ % p_.migrate_every == 0) migrate();
     if (p_.burst_ops && calls_ % p_.burst_ops == 0) sleep_ns(p_.idle_gap_ns);

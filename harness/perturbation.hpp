@@ -4,7 +4,8 @@
 // rcutorture's CPU movement): random busy delays, yields and short sleeps
 // before and after an operation, moving a thread to another CPU now and
 // then, pausing every thread together at regular instants (stutter), bursts
-// of operations separated by idle gaps, and quiet instants right after an
+// of operations separated by idle gaps, an uneven pace (each thread its own
+// fixed delay after every operation), and quiet instants right after an
 // operation (every thread stops until the stall watch has looked).
 //
 // The harness injects them between operations, in ThreadContext's stressed
@@ -38,10 +39,17 @@ struct Perturbation {
     // Bursts: after burst_ops operations a thread idles for idle_gap_ns (0: no bursts).
     std::uint64_t burst_ops = 0;
     std::int64_t idle_gap_ns = 0;
-    // Chance per operation, in 1/65536, that the thread closes the team's
-    // quiet gate after it (quiet_gate.hpp): every thread then stops between
-    // operations until the stall watch has judged those still inside one.
-    std::uint32_t quiet_chance = 0;
+    // Uneven pace: each thread busy-works a fixed time of its own after
+    // every operation, drawn once per thread up to pace_max_ns (0: off), so
+    // that one side of a queue outruns the other (consumers that find it
+    // empty and sleep, producers that find it full) and locks see slow and
+    // fast takers side by side.
+    std::int64_t pace_max_ns = 0;
+    // Quiet instants: after every operation that leaves another thread
+    // asleep inside its own, the thread closes the team's quiet gate
+    // (quiet_gate.hpp): every thread then stops between operations until
+    // the stall watch has judged those still inside one.
+    bool quiet = false;
     std::uint64_t seed = 0;  // each thread's stream: seed and its index
 
     bool any() const;
@@ -57,8 +65,6 @@ class PerturbationInjector {
                          double busy_iterations_per_ns);
     void before() { around(); }
     void after();
-    // Whether to close the quiet gate after this operation.
-    bool quiet_now() { return p_.quiet_chance && roll() < p_.quiet_chance; }
 
   private:
     void around();
@@ -68,7 +74,8 @@ class PerturbationInjector {
 
     const Perturbation& p_;
     std::mt19937_64 rng_;
-    std::uint64_t calls_ = 0;  // operations attempted, successful or not
+    std::uint64_t pace_iterations_ = 0;  // this thread's own pace (Perturbation::pace_max_ns)
+    std::uint64_t calls_ = 0;            // operations attempted, successful or not
     double ticks_per_ns_, iterations_per_ns_;
 };
 

@@ -5,9 +5,10 @@
 // skips its notify once in thousands) lasts only until the next release or
 // push, microseconds later, so a watch that waits for the program to go
 // quiet by chance almost never sees it. So a worker of a stress trial, right
-// after an operation and while another thread is inside one (a possible
-// waiter), now and then closes this gate: every worker stops before its next
-// operation, and only the threads inside an operation go on. The watcher
+// after an operation that leaves another thread asleep inside its own (a
+// waiter it may have owed a wake-up: one it woke would be runnable), closes
+// this gate, in some trials after every such operation: every worker stops
+// before its next operation, and only the threads inside an operation go on. The watcher
 // (the team's coordinating thread) is woken at once, judges the threads
 // still inside their operations, and opens the gate as soon as each has
 // finished it, is running (it was woken, or never slept), or sleeps for

@@ -177,7 +177,7 @@ bool Team::quiet_settled() {
     std::vector<int> sleepers;
     for (std::size_t t = 0; t < slots_.size(); ++t) {
         if (slots_[t].op_since.load(std::memory_order_relaxed) == 0) continue;
-        const auto state = read_os_thread_state(slots_[t].os_tid);
+        const auto state = probes_[t].state();
         if (!state) continue;  // gone: nothing to wait for
         if (!state->asleep) {
             ++running;
@@ -208,11 +208,9 @@ void Team::watch_stalls() {
     int running = -1;
     auto count_running = [&] {
         running = 0;
-        for (const auto& slot : slots_) {
-            if (slot.op_since.load(std::memory_order_relaxed) == 0) continue;
-            const auto state = read_os_thread_state(slot.os_tid);
-            running += !state || !state->asleep;
-        }
+        for (std::size_t u = 0; u < slots_.size(); ++u)
+            if (slots_[u].op_since.load(std::memory_order_relaxed) != 0)
+                running += !probes_[u].asleep();
     };
     for (std::size_t t = 0; t < slots_.size(); ++t) {
         StallWatch& w = watch_[t];
@@ -223,7 +221,7 @@ void Team::watch_stalls() {
         }
         if (now - since < bound / 2) continue;  // short so far: no need to look
         if (running < 0) count_running();
-        const auto state = read_os_thread_state(slots_[t].os_tid);
+        const auto state = probes_[t].state();
         const bool quiet_and_available =
             state && state->asleep && running == 0 && cfg_.available(static_cast<int>(t), slots_);
         if (!quiet_and_available) {

@@ -45,6 +45,7 @@
 
 #include "harness/cycle_clock.hpp"
 #include "harness/delays.hpp"
+#include "harness/os_thread_state.hpp"
 #include "harness/perturbation.hpp"
 #include "harness/quiet_gate.hpp"
 #include "harness/sample.hpp"
@@ -150,10 +151,8 @@ struct alignas(2 * kCacheLine) ThreadSlot {
     bool pinned_ok = true;
     ThreadDelays delays;
     // Stress mode only (StressedContext): when the operation in flight began,
-    // in cycle-counter ticks (0: none in flight), and the thread's kernel id,
-    // for the coordinator's stall watch.
+    // in cycle-counter ticks (0: none in flight), for the stall watch.
     std::atomic<std::uint64_t> op_since{0};
-    int os_tid = 0;
 };
 
 struct TeamConfig {
@@ -356,31 +355,41 @@ int current_os_tid();
 
 class StressedContext : public ThreadContext {
   public:
-    // `team`: every worker's slot; `gate`: the team's quiet gate, null when
+    // `team`: every worker's slot, and `probes` the kernel's view of each
+    // (this thread opens its own); `gate`: the team's quiet gate, null when
     // no stall watch runs (nobody would open it).
     StressedContext(int tid, std::atomic<Phase>& phase, std::atomic<int>& arrived, ThreadSlot& slot,
-                    const TeamConfig& cfg, const std::vector<ThreadSlot>& team, QuietGate* gate)
-        : ThreadContext(tid, phase, arrived, slot, cfg), team_(team), gate_(gate) {}
+                    const TeamConfig& cfg, const std::vector<ThreadSlot>& team,
+                    std::vector<OsThreadProbe>& probes, QuietGate* gate)
+        : ThreadContext(tid, phase, arrived, slot, cfg),
+          team_(team),
+          probes_(probes),
+          gate_(gate) {}
 
     template <class Op>
     std::uint64_t run(Op&& op) {
         PerturbationInjector inject(*cfg_.perturb, tid_, cfg_.ticks_per_ns,
                                     cfg_.busy_iterations_per_ns);
-        slot_.os_tid = current_os_tid();
+        probes_[tid_].open(current_os_tid());  // read by others after the barrier
         wait_start();
         std::uint64_t n = 0;
         auto loop = [&](Phase during) {
             while (!left_ && phase() == during) {
-                if (gate_) gate_->pass();
+                if (gate_) {
+                    gate_->pass();
+                    // A quiet may outlast the phase: an operation after the
+                    // stop could rescue the sleeper the watch is judging.
+                    if (phase() != during) break;
+                }
                 inject.before();
                 slot_.op_since.store(cycle_clock::now() | 1, std::memory_order_relaxed);
                 const bool stay = one(op, n, Untimed{});
                 publish(n);  // before leaving the operation: the stall watch reads both
                 slot_.op_since.store(0, std::memory_order_relaxed);
                 if (!stay) break;
-                // Right after a release or a push that may have lost its
-                // wake-up, before the next operation could rescue it.
-                if (gate_ && inject.quiet_now() && another_inside()) gate_->close();
+                // Right after a release or a push that may have lost a
+                // sleeper's wake-up, before the next operation rescues it.
+                if (gate_ && cfg_.perturb->quiet && another_asleep_inside()) gate_->close();
                 inject.after();
             }
         };
@@ -404,15 +413,18 @@ class StressedContext : public ThreadContext {
     }
 
   private:
-    // Another worker is inside an operation: a possible waiter.
-    bool another_inside() const {
-        for (const ThreadSlot& other : team_)
-            if (&other != &slot_ && other.op_since.load(std::memory_order_relaxed) != 0)
+    // Another worker sleeps inside an operation: a waiter that this
+    // operation may have owed a wake-up (one it did wake is runnable).
+    bool another_asleep_inside() const {
+        for (std::size_t t = 0; t < team_.size(); ++t)
+            if (&team_[t] != &slot_ && team_[t].op_since.load(std::memory_order_relaxed) != 0 &&
+                probes_[t].asleep())
                 return true;
         return false;
     }
 
     const std::vector<ThreadSlot>& team_;
+    std::vector<OsThreadProbe>& probes_;
     QuietGate* gate_;
     std::uint64_t done_ = 0;  // published so far: run()'s count, then after_run()'s
 };
@@ -421,7 +433,8 @@ class StressedContext : public ThreadContext {
 // per-thread accounting in a Sample (the scenario adds its own figures).
 class Team {
   public:
-    explicit Team(TeamConfig cfg) : cfg_(std::move(cfg)), slots_(cfg_.threads) {}
+    explicit Team(TeamConfig cfg)
+        : cfg_(std::move(cfg)), slots_(cfg_.threads), probes_(cfg_.perturb ? cfg_.threads : 0) {}
 
     template <class Body>
     Sample run(Body&& body) {
@@ -454,7 +467,7 @@ class Team {
         if (!cfg_.thread_cpus.empty()) slots_[t].pinned_ok = pin(cfg_.thread_cpus[t]);
         prepare_delays(cfg_.delays, slots_[t].delays);
         if constexpr (std::is_same_v<Context, StressedContext>) {
-            Context ctx(t, phase_, arrived_, slots_[t], cfg_, slots_,
+            Context ctx(t, phase_, arrived_, slots_[t], cfg_, slots_, probes_,
                         watching_stalls() ? &quiet_ : nullptr);
             body(ctx);
         } else {
@@ -492,6 +505,7 @@ class Team {
 
     TeamConfig cfg_;
     std::vector<ThreadSlot> slots_;
+    std::vector<OsThreadProbe> probes_;  // stress mode: each worker's, for the stall watch
     alignas(kCacheLine) std::atomic<Phase> phase_{Phase::Waiting};
     alignas(kCacheLine) std::atomic<int> arrived_{0};
     std::chrono::steady_clock::time_point window_start_, window_end_;
