@@ -39,8 +39,9 @@ class UnderSanitizer(StressCase):
 
     def test_the_control_is_caught_with_the_runtime_report(self):
         primitive, finding = CONTROL[SANITIZER]
-        _, f = self.caught("locks.contention", primitive, "sanitizer", "60s", TEST_PRIMITIVES)
-        self.assertIn(finding, f["detail"])
+        f = self.catches({"scenario": "locks.contention", "primitive": primitive,
+                          "detector": "sanitizer", "detail": finding, "budget_s": 60,
+                          "test_primitives": True})
         self.assertIn("test_only_locks.hpp", f["stacks"])  # the frame of the bug, with its line
 
 

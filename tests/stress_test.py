@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """End-to-end tests of `contend stress`: healthy primitives pass, each
-detector is proven by a control it must catch (validation: a lock that
-admits a second thread about once in 10^5, a queue that loses items only
-when full, a queue that reorders neighbours about once in 10^5, a pool that
-runs a task twice about once in 10^5; stall: a futex lock that skips one
-owed wake-up in 1,000, a blocking queue that skips one consumer (or one
-producer) wake-up in 1,000 and a pool that skips one worker wake-up in
-1,000, each rescued by a later event; hang and
-crash: the test-only primitives), a failure's replay command reruns the same
-trial, Ctrl-C keeps the report, bad input gets one line and exit 2, and the
-report matches results/contend-stress.schema.json.
+detector is proven by the controls it must catch (stress_controls.json, one
+test each: validation: locks that admit a second thread always or about
+once in 10^5, queues that lose an item only when full or reorder neighbours
+about once in 10^5, a pool that runs a task twice about once in 10^5;
+stall: locks and queues that skip one notify in 5,000 and a futex lock and
+a pool that skip one wake-up in 1,000, each rescued by the next operation
+or a later one; hang and crash: the test-only primitives), a failure's
+replay command reruns the same trial, Ctrl-C keeps the report, bad input
+gets one line and exit 2, and the report matches
+results/contend-stress.schema.json.
 
-Run by CTest with CONTEND_BIN in the environment."""
+Run by CTest with CONTEND_BIN in the environment; one CTest test per class,
+and one per control (tests/CMakeLists.txt). CONTEND_CATCH_LOG=FILE appends
+each control's catch time to FILE (scripts/catch_times.py)."""
 import json
 import os
 import signal
@@ -27,6 +29,8 @@ from e2e_support import BIN, ROOT, Case, load, run  # noqa: E402
 
 SCHEMA = os.path.join(ROOT, "results", "contend-stress.schema.json")
 TEST_PRIMITIVES = {"CONTEND_TEST_PRIMITIVES": "1"}
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "stress_controls.json")) as f:
+    CONTROLS = json.load(f)["controls"]
 
 
 class StressCase(Case):
@@ -47,17 +51,79 @@ class StressCase(Case):
             jsonschema.validate(doc, json.load(f))
         return doc
 
-    def caught(self, scenario, primitive, detector, budget="60s", env_extra=None, extra=()):
-        """The first failure of `primitive` within `budget`, by `detector`."""
-        p = self.stress([scenario, "--primitive", primitive, "--for", budget, "--max-failures",
-                         "1", "--seed", "1"] + list(extra), env_extra)
-        self.assertEqual(p.returncode, 1, p.stderr)
-        doc = self.report()
-        self.assertEqual(doc["summary"]["failures"], 1)
-        failure = doc["failures"][0]
-        self.assertEqual(failure["primitive"], primitive)
-        self.assertEqual(failure["detector"], detector, failure["detail"])
-        return doc, failure
+    def catches(self, c):
+        """The first failure of control `c` (an entry of stress_controls.json)
+        within its budget, by its detector. A stall control may first
+        surface as a hang (a lost wake-up the watch found no quiet instant
+        for, with a short trial timeout): then the next seed gets the rest
+        of the budget, twice at most."""
+        stall = c["detector"] == "stall"
+        trial_timeout = c.get("trial_timeout", "5s" if stall else None)
+        env = TEST_PRIMITIVES if c.get("test_primitives") else None
+        left, hangs = float(c["budget_s"]), []
+        for seed in (1, 2, 3) if stall else (1,):
+            args = [c["scenario"], "--primitive", c["primitive"], "--for", "%.0fs" % left,
+                    "--max-failures", "1", "--seed", str(seed)]
+            if trial_timeout:
+                args += ["--trial-timeout", trial_timeout]
+            p = self.stress(args, env, timeout=left + 120)
+            doc = self.report()
+            log_catch(c, doc, seed)
+            self.assertEqual(p.returncode, 1, "not caught in %ds: %s" % (c["budget_s"], p.stderr))
+            f = doc["failures"][0]
+            self.assertEqual(f["primitive"], c["primitive"])
+            left -= catch_seconds(doc)
+            if f["detector"] == "hang" and stall and left > 0:
+                hangs.append(f["detail"])
+                continue
+            self.assertEqual(f["detector"], c["detector"], (f["detail"], hangs))
+            self.assertIn(c.get("detail", ""), f["detail"])
+            if c["detector"] != "validation":
+                self.assertIsNotNone(f["stacks"])
+            for text in c.get("stacks_contain", []):
+                self.assertIn(text, f["stacks"])
+            if "signal" in c:
+                self.assertEqual(f["signal"], c["signal"])
+            return f
+        self.fail("only hangs: %s" % hangs)
+
+
+def control_test_name(control):
+    """The unittest name, and the CTest name after e2e_stress_, of a control's test."""
+    return "%s_in_%s" % (control["primitive"], control["scenario"].replace(".", "_"))
+
+
+def catch_seconds(doc):
+    """The trials' own wall time up to and including the first failure: the
+    catch time the budgets are sized from (scripts/catch_times.py)."""
+    return sum(t["wall_seconds"] for t in doc["summary"]["targets"])
+
+
+def log_catch(control, doc, seed):
+    """With CONTEND_CATCH_LOG set, one JSON line per stress run of a control:
+    how long and how many trials its catch took, for scripts/catch_times.py."""
+    path = os.environ.get("CONTEND_CATCH_LOG")
+    if not path:
+        return
+    with open(path, "a") as f:
+        f.write(json.dumps({"control": control_test_name(control), "seed": seed,
+                            "budget_s": control["budget_s"],
+                            "detectors": [x["detector"] for x in doc["failures"]],
+                            "seconds": catch_seconds(doc),
+                            "trials": doc["summary"]["trials"]}) + "\n")
+
+
+class Controls(StressCase):
+    """One test per control of stress_controls.json, each its own CTest test
+    (tests/CMakeLists.txt): its detector catches it within its budget."""
+
+
+def add_control_tests():
+    for c in CONTROLS:
+        setattr(Controls, "test_" + control_test_name(c), lambda self, c=c: self.catches(c))
+
+
+add_control_tests()
 
 
 class Detectors(StressCase):
@@ -72,65 +138,8 @@ class Detectors(StressCase):
         self.assertGreater(per["std_mutex"], 0)
         self.assertEqual(sum(per.values()), doc["summary"]["trials"])
 
-    def test_rare_double_admission_is_caught(self):
-        _, f = self.caught("locks.contention", "rare_double_tas", "validation")
-        self.assertIn("mutual exclusion", f["detail"])
-
-    def test_loss_only_when_full_is_caught(self):
-        _, f = self.caught("queues.throughput", "lossy_when_full", "validation")
-        self.assertIn("delivery", f["detail"])
-
-    def test_rare_reorder_is_caught(self):
-        _, f = self.caught("queues.throughput", "rare_reorder", "validation")
-        self.assertIn("FIFO", f["detail"])
-
-    def test_pool_running_a_task_twice_is_caught(self):
-        _, f = self.caught("threads.pool", "runs_twice", "validation")
-        self.assertIn("ran twice", f["detail"])
-
-    def stalled(self, scenario, primitive):
-        """A stall among the first three failures of `primitive`. A lost
-        wake-up can also surface as a hang (when the watch finds no quiet
-        instant to judge it at), so a hang first is allowed, and kept short."""
-        p = self.stress([scenario, "--primitive", primitive, "--for", "90s", "--max-failures",
-                         "3", "--trial-timeout", "5s", "--seed", "1"])
-        self.assertEqual(p.returncode, 1, p.stderr)
-        failures = self.report()["failures"]
-        self.assertTrue({f["detector"] for f in failures} <= {"stall", "hang"}, failures)
-        stalls = [f for f in failures if f["detector"] == "stall"]
-        self.assertTrue(stalls, [f["detail"] for f in failures])
-        self.assertIn("lost wake-up", stalls[0]["detail"])
-        self.assertIsNotNone(stalls[0]["stacks"])
-
-    def test_lock_that_loses_a_wake_up_is_caught_by_the_stall_watch(self):
-        self.stalled("locks.contention", "lost_wake_futex")
-
-    def test_rw_lock_that_loses_a_wake_up_is_caught_by_the_stall_watch(self):
-        self.stalled("locks.rw", "lost_wake_futex")
-
-    def test_queue_that_skips_a_notify_is_caught_by_the_stall_watch(self):
-        self.stalled("queues.throughput", "skips_notify")
-
-    def test_queue_that_skips_a_producer_wake_up_is_caught_by_the_stall_watch(self):
-        self.stalled("queues.throughput", "skips_room_notify")
-
-    def test_pool_that_skips_a_worker_wake_up_is_caught_by_the_stall_watch(self):
-        self.stalled("threads.pool", "skips_wake")
-
-    def test_hang_is_reported_with_every_thread_stack(self):
-        _, f = self.caught("locks.contention", "test_never_releases", "hang", "30s",
-                           TEST_PRIMITIVES, ["--trial-timeout", "1s"])
-        self.assertIsNotNone(f["stacks"])
-        self.assertIn("NeverReleasesLock", f["stacks"])
-
-    def test_crash_is_reported_with_its_signal_and_stacks(self):
-        _, f = self.caught("locks.contention", "test_crashes", "crash", "30s", TEST_PRIMITIVES)
-        self.assertEqual(f["signal"], "SIGSEGV")
-        self.assertIsNotNone(f["stacks"])
-        self.assertIn("CrashingLock", f["stacks"])
-
     def test_replay_reruns_the_same_trial(self):
-        _, f = self.caught("locks.contention", "broken_tas", "validation")
+        f = self.catches(next(c for c in CONTROLS if c["primitive"] == "broken_tas"))
         replay = f["replay"].split()
         self.assertEqual(replay[:2], ["contend", "stress"])
         first = self.out
