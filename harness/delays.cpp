@@ -16,10 +16,12 @@ double time_ns(std::uint64_t iterations) {
     return std::chrono::duration<double, std::nano>(t1 - t0).count();
 }
 
-// Mean of the recorded values up to the p99 bucket, in ticks.
+// Mean of the recorded values up to the p99 bucket, in ticks. Under 100
+// samples the p99 is the maximum, and one preempted run would set the mean:
+// there the cut is at twice the median.
 double trimmed_mean(const LatencyHistogram& h) {
     if (h.count() == 0) return NAN;
-    const std::uint64_t limit = h.percentile(99);
+    const std::uint64_t limit = h.count() >= 100 ? h.percentile(99) : 2 * h.percentile(50);
     double sum = 0, n = 0;
     for (const auto& [upper, count] : h.buckets()) {
         const std::uint64_t lower =
@@ -66,8 +68,12 @@ nlohmann::json report_delays(const std::vector<DelayRequest>& requests,
         const auto& r = requests[i];
         LatencyHistogram all;
         for (const auto* w : workers) all.merge(w->achieved[i]);
-        const double achieved =
-            r.ns > 0 ? std::max(0.0, trimmed_mean(all) / ticks_per_ns - timer_overhead_ns) : 0.0;
+        // No sample (a starved thread, a stuck case): unknown, not zero.
+        const double mean = trimmed_mean(all);
+        const double achieved = r.ns <= 0 ? 0.0
+                                : std::isfinite(mean)
+                                    ? std::max(0.0, mean / ticks_per_ns - timer_overhead_ns)
+                                    : NAN;
         const double off = r.ns > 0 ? achieved / r.ns - 1 : 0.0;
         nlohmann::json j{
             {"requested", r.ns},

@@ -6,17 +6,9 @@
 // two processes wait alike.
 #include <sched.h>
 
-namespace contend {
+#include "harness/relax.hpp"
 
-// One spin's pause: the CPU's spin-wait hint, so the poll does not starve an
-// SMT sibling or flood the memory pipeline.
-inline void polite_pause() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield" ::: "memory");
-#endif
-}
+namespace contend {
 
 // Returns once done() holds. 1000 spins cover a wake-up on a CPU of its own;
 // past that the waited-for thread is probably not running, so give way.
@@ -24,7 +16,7 @@ template <class Pred>
 void wait_until(Pred done) {
     for (int spins = 0; !done(); ++spins) {
         if (spins < 1000)
-            polite_pause();
+            relax::Pause::cpu();
         else
             sched_yield();
     }

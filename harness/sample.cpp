@@ -66,6 +66,14 @@ std::uint32_t harness_sample_every(const Sample& s) {
     return n[n.size() / 2];
 }
 
+// Why a fairness figure is null: its fair share (Σx / n) is under
+// kFairnessMinFairShare operations.
+nlohmann::json too_few_for_fairness(double fair_share) {
+    return "too few operations per thread for fairness (fair share " +
+           std::to_string(static_cast<long long>(fair_share)) + " < " +
+           std::to_string(static_cast<int>(kFairnessMinFairShare)) + ")";
+}
+
 }  // namespace
 
 nlohmann::json sample_to_json(const Sample& s, const cycle_clock::Calibration& clock, int cpus) {
@@ -98,9 +106,7 @@ nlohmann::json sample_to_json(const Sample& s, const cycle_clock::Calibration& c
     nlohmann::json fairness_note = nullptr;
     if (!per_thread_ops.empty() && fair_share < kFairnessMinFairShare) {
         f = Fairness{};
-        fairness_note = "too few operations per thread for fairness (fair share " +
-                        std::to_string(static_cast<long long>(fair_share)) + " < " +
-                        std::to_string(static_cast<int>(kFairnessMinFairShare)) + ")";
+        fairness_note = too_few_for_fairness(fair_share);
     }
     const double d_ops = static_cast<double>(ops);
     const double wall_per_op = ops ? s.window_ns * n / d_ops : NAN;
@@ -126,16 +132,26 @@ nlohmann::json sample_to_json(const Sample& s, const cycle_clock::Calibration& c
     };
     // Per-role fairness ("producer_jain_index"): one role can be fair while
     // the other starves, which the counted role's index alone cannot show.
+    // Null, with its reason beside it, on the same rule as jain_index: a
+    // starved role's share is too small to tell fairness from the
+    // scheduler's quantum (its starvation is the scenario's own figure).
     std::map<std::string, std::vector<double>> by_role;
     for (const auto& t : s.threads)
         if (!t.role.empty()) by_role[t.role].push_back(static_cast<double>(t.ops));
     for (const auto& [role, x] : by_role) {
         double sum = 0;
         for (double v : x) sum += v;
+        const double share = sum / static_cast<double>(x.size());
         const auto jain = fairness(x).jain;
-        metrics[role + "_jain_index"] = jain && sum / x.size() >= kFairnessMinFairShare
-                                            ? finite_or_null(*jain)
-                                            : nlohmann::json(nullptr);
+        // A role of one thread (a pipeline's source, an IPC consumer) has
+        // nobody to be fair to: its index would read 1 whatever happened.
+        nlohmann::json why = nullptr;
+        if (x.size() < 2)
+            why = "one thread in the role: nothing to compare";
+        else if (!jain || share < kFairnessMinFairShare)
+            why = too_few_for_fairness(share);
+        metrics[role + "_jain_index"] = why.is_null() ? finite_or_null(*jain) : nullptr;
+        metrics[role + "_fairness_null_reason"] = why;
     }
     metrics.update(s.metrics);
 

@@ -43,6 +43,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "harness/cache_line.hpp"
 #include "harness/cycle_clock.hpp"
 #include "harness/delays.hpp"
 #include "harness/os_thread_state.hpp"
@@ -53,7 +54,6 @@
 
 namespace contend {
 
-inline constexpr std::size_t kCacheLine = 64;
 // Work between two reads of the phase word in the window: short enough that
 // the count the coordinator snapshots at each edge lags by a negligible
 // amount, long enough to amortise the check.

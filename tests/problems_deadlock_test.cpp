@@ -3,6 +3,8 @@
 // std::mutex forks must be reported deadlocked with the classic circular
 // wait, every other strategy must finish with fork exclusion intact, and a
 // table stuck without a cycle must be reported stalled, not deadlocked.
+// The scenario's delays are the harness's: calibrated on the philosophers,
+// timed on the meals the dinner times, the pick-up gap every time.
 //
 // The live tests bound nothing but liveness: a deadlock must be seen within
 // a window of seconds (with a 200 us pick-up gap it comes within a few
@@ -14,9 +16,12 @@
 #include <mutex>
 #include <string>
 
+#include "harness/busy_work.hpp"
+#include "harness/cycle_clock.hpp"
 #include "harness/registry.hpp"
 #include "suites/problems/philosophers_dinner.hpp"
 #include "suites/problems/register_problems.hpp"
+#include "tests/scenario_test_support.hpp"
 
 namespace contend::deadlock {
 namespace {
@@ -123,8 +128,8 @@ DinnerConfig config(int seats, std::int64_t gap_ns, std::int64_t duration_ns) {
     c.seats = seats;
     c.gap_ns = gap_ns;
     c.stall_ns = 50'000'000;
-    c.eat_iters = 1000;
-    c.think_iters = 1000;
+    c.eat_ns = 1000;
+    c.think_ns = 1000;
     c.warmup_ns = 0;
     c.duration_ns = duration_ns;
     return c;
@@ -203,6 +208,44 @@ TEST(Dinner, StuckWithoutACycleIsStalledNotDeadlocked) {
     EXPECT_EQ(out.view.fork_holder[0], 0);
     EXPECT_EQ(out.view.philosophers[0].blocked, Blocked::Nothing);
     EXPECT_EQ(describe_stall(out.view, out.stalled_ns / 1e6).rfind("stalled: no meal for ", 0), 0u);
+}
+
+// Through the registry, as the harness runs a case: the delays come back in
+// the harness's shape, from the philosophers' own calibration and samples.
+TEST(DinnerDelays, HarnessShapeSampledOnThePhilosophers) {
+    Registry r;
+    register_problems(r);
+    const ScenarioInfo* sc = r.scenario("problems.deadlock");
+    ASSERT_NE(sc, nullptr);
+    const BusyWork busy;
+    const cycle_clock::Calibration clock{};
+    CaseConfig c = test::short_case(sc->name, r.primitive("ordered"), 3, busy, clock, 60'000'000);
+    test::set_integers(c.params, {{"seats", 3},
+                                  {"pickup_gap_ns", 10'000},
+                                  {"eat_ns", 2'000},
+                                  {"think_ns", 4'000},
+                                  {"stall_ns", 1'000'000'000}});
+    const Sample s = sc->runners.at("ordered")(c);
+    ASSERT_TRUE(s.valid) << s.detail;
+    ASSERT_EQ(s.delays.size(), 3u) << s.delays.dump();
+    for (const auto& [name, d] : s.delays.items())
+        for (const char* key :
+             {"requested", "achieved", "samples", "iterations_per_ns", "off_by", "flagged"})
+            EXPECT_TRUE(d.contains(key)) << name << " lacks " << key;
+    EXPECT_EQ(s.delays["eat_ns"]["requested"], 2000.0);
+    EXPECT_EQ(s.delays["think_ns"]["requested"], 4000.0);
+    EXPECT_EQ(s.delays["pickup_gap_ns"]["requested"], 10000.0);
+    EXPECT_GT(s.delays["eat_ns"]["iterations_per_ns"].get<double>(), 0.0);
+    EXPECT_TRUE(s.delays["pickup_gap_ns"]["iterations_per_ns"].is_null()) << "a sleep, not a loop";
+    // The delays are timed on the meals the dinner times: here (sample_every
+    // 1) every meal of the window, each of which eats once and thinks once.
+    const auto meals_in_window = s.total_ops();
+    EXPECT_EQ(s.delays["eat_ns"]["samples"].get<std::uint64_t>(), meals_in_window);
+    EXPECT_LE(s.delays["think_ns"]["samples"].get<std::uint64_t>(), meals_in_window);
+    EXPECT_GT(s.delays["think_ns"]["samples"].get<std::uint64_t>(), 0u);
+    const auto meals = s.checks.at("meals").get<std::uint64_t>();
+    // Every gap is timed: one per meal under `ordered`.
+    EXPECT_GE(s.delays["pickup_gap_ns"]["samples"].get<std::uint64_t>(), meals);
 }
 
 TEST(Registration, FiveStrategiesAndOneThreadPerSeat) {

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -179,7 +180,8 @@ TEST(GilModel, EveryCpuBoundThreadGetsTurns) {
     EXPECT_EQ(s.violations.load(), 0);
 }
 
-// The registered cases, through the registry, on a short window.
+// The registered cases, through the registry, on a short window, with their
+// delays in the harness's shape.
 class GilScenario : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(GilScenario, ShortRunIsValid) {
@@ -199,6 +201,22 @@ TEST_P(GilScenario, ShortRunIsValid) {
     EXPECT_TRUE(s.valid) << s.detail;
     ASSERT_EQ(s.threads.size(), 3u);
     EXPECT_GT(s.total_ops(), 0u);
+    // The unit is the team's delay, timed 1 in 64 on the interpreter
+    // threads; the I/O part a sleep timed on every wait: both in the
+    // harness's shape.
+    ASSERT_EQ(s.delays.size(), 2u) << s.delays.dump();
+    for (const auto& [name, d] : s.delays.items())
+        for (const char* key :
+             {"requested", "achieved", "samples", "iterations_per_ns", "off_by", "flagged"})
+            EXPECT_TRUE(d.contains(key)) << name << " lacks " << key;
+    EXPECT_EQ(s.delays["unit_ns"]["requested"], 1000.0);
+    EXPECT_GT(s.delays["unit_ns"]["iterations_per_ns"].get<double>(), 0.0);
+    EXPECT_GT(s.delays["unit_ns"]["samples"].get<std::uint64_t>(), 0u);
+    const bool io = std::string(GetParam()).ends_with("_io");
+    EXPECT_EQ(s.delays["io_ns"]["requested"], io ? 180'000.0 : 0.0);
+    if (io) {
+        EXPECT_GT(s.delays["io_ns"]["samples"].get<std::uint64_t>(), 0u);
+    }
     if (c.primitive->family == "gil") {
         EXPECT_EQ(s.checks.at("mutual_exclusion_violations"), 0);
         EXPECT_EQ(s.checks.at("unit_counter"), s.checks.at("expected_unit_counter"));

@@ -27,7 +27,7 @@
 #include "harness/registry.hpp"
 #include "suites/locks/primitives/std_mutex.hpp"
 #include "suites/locks/primitives/ttas.hpp"
-#include "suites/locks/relax.hpp"
+#include "harness/relax.hpp"
 #include "suites/problems/granularity_tables.hpp"
 #include "suites/problems/register_problems.hpp"
 #include "tests/scenario_test_support.hpp"

@@ -1,8 +1,11 @@
 // problems.starvation: the scenario's validation catches a reader-writer
 // lock that lets readers in beside a writer (broken_rw) and passes the real
 // ones; its accounting is consistent (roles, per-role totals, the writer
-// wait listed first); a writer that waited through the whole window is
-// still let in at the stop and counted as censored, so the run ends; and
+// wait listed first); its delays are the harness's (each role's pair
+// calibrated on its workers, timed as they ran); fairness within a
+// role is the harness's (<role>_jain_index), null with its reason where the
+// role's share is too small; a writer that waited through the whole window
+// is still let in at the stop and counted as censored, so the run ends; and
 // the scenario registers exactly the rw locks (plus glibc's
 // writer-preferring kind, plus rw-capable controls).
 //
@@ -13,9 +16,11 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
+#include "harness/sample.hpp"
 #include "suites/locks/lock_catalog.hpp"
 #include "suites/problems/register_problems.hpp"
 #include "suites/problems/starvation_pthread_rwlock_wpref.hpp"
@@ -76,6 +81,29 @@ void expect_valid_and_consistent() {
     // Every counted write has its wait recorded (plus waits still going on
     // at the stop, which count no operation).
     EXPECT_GE(s.latencies[0].second.count(), s.metrics["write_ops"].get<std::uint64_t>());
+    // Each role's own delays, in the harness's shape.
+    ASSERT_EQ(s.delays.size(), 4u) << s.delays.dump();
+    const std::pair<const char*, double> requested[] = {{"read_cs_ns", 3000},
+                                                        {"read_think_ns", 500},
+                                                        {"write_cs_ns", 500},
+                                                        {"write_think_ns", 5000}};
+    for (const auto& [name, ns] : requested) {
+        const nlohmann::json& d = s.delays.at(name);
+        EXPECT_EQ(d["requested"], ns) << name;
+        EXPECT_GT(d["iterations_per_ns"].get<double>(), 0.0) << name;
+        for (const char* key : {"achieved", "samples", "off_by", "flagged"})
+            EXPECT_TRUE(d.contains(key)) << name << " lacks " << key;
+    }
+    // Timed 1 in N operations, N by the harness's budget rule against the
+    // counter's cost: the test's clock states none, so every write section.
+    EXPECT_EQ(s.delays["write_cs_ns"]["samples"], s.checks["expected_write_counter"]);
+    // Fairness within a role is the harness's, not the scenario's.
+    EXPECT_FALSE(s.metrics.contains("reader_jain"));
+    EXPECT_FALSE(s.metrics.contains("writer_jain"));
+    const auto row = sample_to_json(s, kClock, 2);
+    for (const char* key : {"reader_jain_index", "writer_jain_index", "reader_fairness_null_reason",
+                            "writer_fairness_null_reason"})
+        EXPECT_TRUE(row["metrics"].contains(key)) << key;
 }
 
 TEST(Starvation, StdSharedMutexIsValid) {
@@ -109,6 +137,47 @@ TEST(Starvation, WriterStarvedForTheWholeWindowIsLetInAtTheStop) {
     }
     EXPECT_LE(s.metrics["write_waits_censored"].get<std::uint64_t>(), 1u)
         << "one writer can be caught waiting at the stop at most once";
+}
+
+// The harness's per-role fairness on a starved writer role: the readers'
+// index stands, the writers' is null with its reason (a handful of writes
+// tells the scheduler's quantum, not the lock), and the starvation itself
+// is left to the scenario's figures.
+TEST(RoleFairness, AStarvedRoleIsNullWithItsReason) {
+    Sample s;
+    s.window_ns = 1e8;
+    for (const auto& [role, ops] :
+         {std::pair{"reader", 1000}, {"reader", 1000}, {"writer", 5}, {"writer", 5}}) {
+        ThreadSample t;
+        t.role = role;
+        t.ops = static_cast<std::uint64_t>(ops);
+        s.threads.push_back(t);
+    }
+    const auto m = sample_to_json(s, kClock, 2)["metrics"];
+    EXPECT_DOUBLE_EQ(m["reader_jain_index"].get<double>(), 1.0);
+    EXPECT_TRUE(m["reader_fairness_null_reason"].is_null());
+    EXPECT_TRUE(m["writer_jain_index"].is_null());
+    EXPECT_NE(m["writer_fairness_null_reason"].get<std::string>().find("fair share 5 < 100"),
+              std::string::npos)
+        << m["writer_fairness_null_reason"];
+    EXPECT_TRUE(m["fairness_null_reason"].is_null()) << "the team as a whole has enough";
+}
+
+// A role of one thread has nobody to be fair to: null, and says so.
+TEST(RoleFairness, ARoleOfOneThreadIsNull) {
+    Sample s;
+    s.window_ns = 1e8;
+    for (const auto& [role, ops] : {std::pair{"reader", 1000}, {"reader", 900}, {"writer", 500}}) {
+        ThreadSample t;
+        t.role = role;
+        t.ops = static_cast<std::uint64_t>(ops);
+        s.threads.push_back(t);
+    }
+    const auto m = sample_to_json(s, kClock, 2)["metrics"];
+    EXPECT_FALSE(m["reader_jain_index"].is_null());
+    EXPECT_TRUE(m["writer_jain_index"].is_null());
+    EXPECT_NE(m["writer_fairness_null_reason"].get<std::string>().find("one thread"),
+              std::string::npos);
 }
 
 TEST(Registration, TheRwLocksAndTheWriterPreferringPthreadKind) {

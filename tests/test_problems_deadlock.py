@@ -4,8 +4,9 @@ contend binary: the naive philosophers are reported `deadlock` (with who
 holds and who waits for which fork) inside the watchdog's limit, the cases
 after it still run, the exit status is 1, and the file validates and plots;
 the same in-process (--isolate none), where the stuck threads must not keep
-the process alive; the starvation scenario's rows and its validation; bad
-parameters exit 2 with one line.
+the process alive; the starvation scenario's rows, its validation, its
+per-role fairness (the harness's) and its delays (the harness's, per role);
+bad parameters exit 2 with one line.
 
 Run by CTest with CONTEND_BIN in the environment."""
 import os
@@ -18,6 +19,8 @@ import e2e_support as e2e  # noqa: E402
 from e2e_support import load, run  # noqa: E402
 
 FAST = ["--duration", "40ms", "--warmup", "10ms", "--repetitions", "2", "--quiet"]
+# The harness's report of a delay (harness/delays.hpp, report_delays).
+DELAY_KEYS = {"requested", "achieved", "samples", "iterations_per_ns", "off_by", "flagged"}
 STRATEGIES = ["naive", "ordered", "scoped_lock", "trylock_backoff", "waiter"]
 
 
@@ -88,6 +91,11 @@ class Deadlock(Tmp):
             self.assertEqual(r["validation"]["checks"]["fork_uses"],
                              r["validation"]["checks"]["expected_fork_uses"])
             self.assertEqual(r["validation"]["checks"]["fork_exclusion_violations"], 0)
+            self.assertEqual(set(r["delays"]), {"eat_ns", "think_ns", "pickup_gap_ns"})
+            for name, d in r["delays"].items():
+                self.assertEqual(set(d), DELAY_KEYS, name)
+            self.assertGreater(r["delays"]["eat_ns"]["iterations_per_ns"], 0)
+            self.assertIsNone(r["delays"]["pickup_gap_ns"]["iterations_per_ns"])  # a sleep
         self.assert_valid(self.out)
         self.assert_plotted("problems.deadlock")
 
@@ -120,6 +128,18 @@ class Starvation(Tmp):
             self.assertEqual(m["write_ops"], r["per_thread"][3]["ops"])
             self.assertEqual(m["starved_writers"], int(r["per_thread"][3]["ops"] == 0))
             self.assertEqual(set(r["latency"]), {"write_wait", "read_wait"})
+            # Fairness within a role: the harness's, beside its reason when null.
+            self.assertNotIn("reader_jain", m)
+            self.assertNotIn("writer_jain", m)
+            for role in ("reader", "writer"):
+                self.assertIn(role + "_jain_index", m)
+                self.assertEqual(m[role + "_jain_index"] is None,
+                                 m[role + "_fairness_null_reason"] is not None, role)
+            self.assertEqual(set(r["delays"]),
+                             {"read_cs_ns", "read_think_ns", "write_cs_ns", "write_think_ns"})
+            for name, d in r["delays"].items():
+                self.assertEqual(set(d), DELAY_KEYS, name)
+                self.assertGreater(d["iterations_per_ns"], 0, name)
         self.assert_valid(self.out)
         self.assert_plotted("problems.starvation")
 

@@ -2,7 +2,8 @@
 """End-to-end tests of problems.granularity and problems.gil through the
 contend binary: bad parameters are refused with one line and exit 2; a short
 real run of both scenarios is valid, matches the schema, carries the
-scenarios' own figures, and plot.py draws one figure per scenario from it.
+scenarios' own figures and the harness's report of their delays, and plot.py
+draws one figure per scenario from it.
 
 Run by CTest with CONTEND_BIN (the binary) in the environment."""
 import os
@@ -12,6 +13,9 @@ import unittest
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e_support as e2e  # noqa: E402
+
+# The harness's report of a delay (harness/delays.hpp, report_delays).
+DELAY_KEYS = {"requested", "achieved", "samples", "iterations_per_ns", "off_by", "flagged"}
 
 
 class BadParameters(e2e.Case):
@@ -75,6 +79,11 @@ class ShortRun(e2e.OneRun):
             if r["primitive"].startswith("gil"):
                 self.assertIn("gil_wait", r["latency"])
                 self.assertEqual(r["validation"]["checks"]["mutual_exclusion_violations"], 0)
+            self.assertEqual(set(r["delays"]), {"unit_ns", "io_ns"}, r["name"])
+            for name, d in r["delays"].items():
+                self.assertEqual(set(d), DELAY_KEYS, (r["name"], name))
+            self.assertGreater(r["delays"]["unit_ns"]["iterations_per_ns"], 0, r["name"])
+            self.assertIsNone(r["delays"]["io_ns"]["iterations_per_ns"], r["name"])  # a sleep
 
     def test_plot_draws_one_figure_per_scenario(self):
         names = self.plot(self.out, os.path.join(self.dir.name, "plots"))

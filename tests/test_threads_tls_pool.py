@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """End-to-end tests of threads.tls and threads.pool through the contend
 binary: bad parameters exit 2 with one line; a small real run of both
-scenarios is ok, exact (the counters' totals, every task once), valid
-against the schema, and plots.
+scenarios is ok, exact (the counters' totals, every task once), reports the
+pool's task delay as the harness does, is valid against the schema, and
+plots.
 
 Run by CTest with CONTEND_BIN (the binary) in the environment."""
 import os
@@ -12,6 +13,9 @@ import unittest
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e_support as e2e  # noqa: E402
+
+# The harness's report of a delay (harness/delays.hpp, report_delays).
+DELAY_KEYS = {"requested", "achieved", "samples", "iterations_per_ns", "off_by", "flagged"}
 
 
 class BadParameters(e2e.Case):
@@ -69,6 +73,9 @@ class SmallRun(e2e.OneRun):
             self.assertIsNotNone(r["metrics"]["shutdown_ns"], r["name"])
             self.assertIn("submit_to_complete", r["latency"])
             self.assertGreater(r["latency"]["handoff"]["count"], 0, r["name"])
+            # The task's busy work, timed on the threads that ran it.
+            self.assertEqual(set(r["delays"]), {"task_ns"}, r["name"])
+            self.assertEqual(set(r["delays"]["task_ns"]), DELAY_KEYS, r["name"])
 
     def test_schema_and_plots(self):
         self.assert_valid(self.out)

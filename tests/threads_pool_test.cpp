@@ -3,6 +3,7 @@
 // the work-stealing pool steals), a drain at shutdown — and wakes its idle
 // workers for every task (a lost wake-up shows as a task that never runs).
 // The Chase-Lev deque hands every item to exactly one of owner and thieves.
+// The task's busy work is timed on the threads that run it, 1 in 64.
 // Correctness only: waits are generous deadlines, never timing assertions.
 #include <gtest/gtest.h>
 
@@ -187,6 +188,17 @@ TYPED_TEST(PoolTest, ScenarioRunValidates) {
         EXPECT_GE(workers, 3u);
         EXPECT_EQ(submitters, 2u);
         EXPECT_GT(s.latencies.at(0).second.count(), 0u);
+        // The task's busy work, timed 1 in 64 on the threads that ran it,
+        // reported in the harness's shape.
+        const auto& d = s.delays.at("task_ns");
+        EXPECT_EQ(d.at("requested"), 200.0);
+        EXPECT_GT(d.at("iterations_per_ns").get<double>(), 0.0);
+        const auto tasks = s.checks.at("tasks_completed").get<std::uint64_t>();
+        const auto timed = d.at("samples").get<std::uint64_t>();
+        EXPECT_LE(timed * 64, tasks);
+        EXPECT_GT(timed, 0u);
+        for (const char* key : {"achieved", "off_by", "flagged"})
+            EXPECT_TRUE(d.contains(key)) << key;
     }
 }
 

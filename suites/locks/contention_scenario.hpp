@@ -20,12 +20,22 @@
 #include <type_traits>
 #include <vector>
 
+#include "harness/cs_think_delays.hpp"
+#include "harness/isolated.hpp"
+#include "harness/latency_histogram.hpp"
+#include "harness/registry.hpp"
+#include "harness/thread_team.hpp"
+#include "harness/unguarded_increment.hpp"
 #include "suites/locks/lock_concepts.hpp"
 #include "suites/locks/lock_promises.hpp"
-#include "suites/locks/lock_workload.hpp"
 #include "suites/locks/primitives/none.hpp"
+#include "suites/locks/validation_line.hpp"
 
 namespace contend::locks {
+
+// One cache line written inside the critical section (the `cs_lines` knob:
+// how much shared data moves with the lock).
+using GuardedLine = Isolated<std::atomic<std::uint64_t>>;
 
 // Stress mode only: the thread is inside its release (see run_contention).
 // The measured loop never writes it.
@@ -52,7 +62,7 @@ Sample run_contention(const CaseConfig& c) {
     std::vector<ContentionThreadStats> stats(c.threads);
 
     TeamConfig cfg = team_config(c);
-    cfg.delays = delay_requests(c);
+    cfg.delays = cs_think_delays(c);
     // Stress mode: a waiter asleep while nobody is inside, and nobody is
     // releasing, is a lost wake-up. A release counts until unlock() has
     // returned: it may itself sleep before its wake-up is done. Found by
@@ -81,7 +91,7 @@ Sample run_contention(const CaseConfig& c) {
         const bool busy_cs = first_line != end_line || cs.iterations != 0;
         auto op = [&](auto clk) {
             const std::uint64_t t0 = clk.now();
-            lock->lock.lock();
+            lock->value.lock();
             const std::uint64_t t1 = clk.now();
             ValidationLine::Entry e{};
             if constexpr (validate) {
@@ -105,7 +115,7 @@ Sample run_contention(const CaseConfig& c) {
             if constexpr (stressed) my_release.store(true, std::memory_order_relaxed);
             if constexpr (validate) g.leave(e, me);
             const std::uint64_t t2 = clk.now();
-            lock->lock.unlock();
+            lock->value.unlock();
             if constexpr (stressed) my_release.store(false, std::memory_order_relaxed);
             if constexpr (validate)
                 if (ctx.in_window() && run > st.longest_run) st.longest_run = run;

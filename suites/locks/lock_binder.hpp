@@ -13,7 +13,8 @@
 #include "harness/registry.hpp"
 #include "suites/locks/contention_scenario.hpp"
 #include "suites/locks/lock_concepts.hpp"
-#include "suites/locks/relax.hpp"
+#include "harness/relax.hpp"
+#include "suites/locks/relax_dispatch.hpp"
 #include "suites/locks/rw_scenario.hpp"
 
 namespace contend {

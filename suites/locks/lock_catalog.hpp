@@ -13,7 +13,7 @@
 #include "harness/primitive_info.hpp"
 #include "suites/locks/lock_concepts.hpp"
 #include "suites/locks/lock_promises.hpp"
-#include "suites/locks/relax.hpp"
+#include "harness/relax.hpp"
 
 #include "suites/locks/primitives/array.hpp"
 #include "suites/locks/primitives/clh.hpp"

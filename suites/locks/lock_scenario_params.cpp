@@ -1,7 +1,7 @@
 #include "suites/locks/lock_scenario_params.hpp"
 
 #include "suites/locks/lock_promises.hpp"
-#include "suites/locks/relax.hpp"
+#include "harness/relax.hpp"
 
 namespace contend::locks {
 
@@ -15,7 +15,7 @@ ParamSpec relax_param() {
     relax::for_each_policy([&]<class R>() { names.emplace_back(R::name); });
     return ParamSpec::choice("relax", "pause", names,
                              "what spin loops do between polls (spinning primitives only; "
-                             "suites/locks/relax.hpp says what each costs)");
+                             "harness/relax.hpp says what each costs)");
 }
 
 ParamSpec ns_param(const char* name, std::int64_t def, const char* doc) {

@@ -5,15 +5,20 @@
 // throughput and wait percentiles are reported separately: a reader-preferring
 // lock can post high totals while its writers starve.
 //
-// Validation: the seqlock-style reader-writer check of rw_check.hpp.
+// Validation: the harness's seqlock-style reader-writer check
+// (harness/rw_exclusion_check.hpp).
 #include <atomic>
 #include <memory>
 #include <type_traits>
 #include <vector>
 
+#include "harness/cs_think_delays.hpp"
+#include "harness/isolated.hpp"
+#include "harness/latency_histogram.hpp"
+#include "harness/registry.hpp"
+#include "harness/rw_exclusion_check.hpp"
+#include "harness/thread_team.hpp"
 #include "suites/locks/lock_concepts.hpp"
-#include "suites/locks/lock_workload.hpp"
-#include "suites/locks/rw_check.hpp"
 
 namespace contend::locks {
 
@@ -44,7 +49,7 @@ Sample run_rw(const CaseConfig& c) {
     std::vector<RwThreadStats> stats(c.threads);
 
     TeamConfig cfg = team_config(c);
-    cfg.delays = delay_requests(c);
+    cfg.delays = cs_think_delays(c);
     // Stress mode: a writer asleep while nobody holds the lock, or a reader
     // asleep while no writer holds or waits for it, is a lost wake-up.
     std::vector<RwStateSlot> states(c.threads);
@@ -79,23 +84,23 @@ Sample run_rw(const CaseConfig& c) {
             const std::uint64_t t0 = clk.now();
             if (read) {
                 mark(RwState::WaitsToRead);
-                lock->lock.lock_shared();
+                lock->value.lock_shared();
                 const std::uint64_t t1 = clk.now();
                 mark(RwState::Reads);
                 st.violations += g.read_section(cs);
                 mark(RwState::Releases);
-                lock->lock.unlock_shared();
+                lock->value.unlock_shared();
                 mark(RwState::Idle);
                 if constexpr (decltype(clk)::timed) st.read_wait.record(t1 - t0);
                 st.reads += ctx.in_window();
             } else {
                 mark(RwState::WaitsToWrite);
-                lock->lock.lock();
+                lock->value.lock();
                 const std::uint64_t t1 = clk.now();
                 mark(RwState::Writes);
                 st.violations += g.write_section(cs);
                 mark(RwState::Releases);
-                lock->lock.unlock();
+                lock->value.unlock();
                 mark(RwState::Idle);
                 ++st.write_acquisitions;
                 if constexpr (decltype(clk)::timed) st.write_wait.record(t1 - t0);

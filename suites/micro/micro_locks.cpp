@@ -5,7 +5,7 @@
 
 #include "harness/primitive_info.hpp"
 #include "suites/locks/lock_catalog.hpp"
-#include "suites/locks/relax.hpp"
+#include "harness/relax.hpp"
 #include "suites/micro/micro_lock_benchmarks.hpp"
 #include "suites/micro/micro_suite.hpp"
 

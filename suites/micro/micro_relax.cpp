@@ -20,7 +20,7 @@
 #include <cstdint>
 #include <string>
 
-#include "suites/locks/relax.hpp"
+#include "harness/relax.hpp"
 #include "suites/micro/micro_suite.hpp"
 
 namespace contend {

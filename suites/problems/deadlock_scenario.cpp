@@ -7,12 +7,19 @@
 // Figures: meals/s (the throughput), Jain fairness across philosophers,
 // the wait from hungry to eating (primary latency "fork_wait", which
 // includes the pick-up gap), the longest wait, philosophers without a meal,
-// trylock_backoff's failed tries per meal. Validation: every fork's holder
-// word proves exclusion (a philosopher eating must find both of its forks
-// marked as its own, and a fork's use count, bumped without a
-// read-modify-write, must equal the meals that used it), and no philosopher
-// may go without a meal for the whole window (the detail names what it was
-// blocked on as the window closed).
+// trylock_backoff's failed tries per meal. Every philosopher is one role,
+// so fairness is the harness's jain_index over them.
+//
+// Delays are the harness's: each philosopher calibrates eat_ns and think_ns
+// on its own CPU and times them on the meals it times (think_ns's achieved
+// figure is the mean of the drawn durations); the pick-up gap, a sleep, is
+// timed every time.
+//
+// Validation: every fork's holder word proves exclusion (a philosopher
+// eating must find both of its forks marked as its own, and a fork's use
+// count, bumped without a read-modify-write, must equal the meals that used
+// it), and no philosopher may go without a meal for the whole window (the
+// detail names what it was blocked on as the window closed).
 //
 // Deadlock: `naive` (left, then right) deadlocks once every seat holds its
 // left fork. The coordinator sees no meal for `stall_ns`, finds the cycle in
@@ -75,7 +82,7 @@ Sample completed_sample(Dinner<Strategy>& d, const DinnerOutcome& out, const Cas
     Sample s;
     s.window_ns = out.window_ns;
     LatencyHistogram wait;
-    std::uint64_t gap_ticks = 0, gaps = 0, uses = 0, violations = 0, starved = 0;
+    std::uint64_t uses = 0, violations = 0, starved = 0;
     std::string starved_names;
     for (int p = 0; p < d.cfg.seats; ++p) {
         const ThreadSlot& w = d.windows[p];
@@ -93,8 +100,6 @@ Sample completed_sample(Dinner<Strategy>& d, const DinnerOutcome& out, const Cas
         }
         s.threads.push_back(std::move(t));
         wait.merge(d.stats[p].wait);
-        gap_ticks += d.stats[p].gap_ticks;
-        gaps += d.stats[p].gaps;
         uses += d.table.fork(p).uses.load();
         violations += seat.violations.load();
     }
@@ -107,10 +112,18 @@ Sample completed_sample(Dinner<Strategy>& d, const DinnerOutcome& out, const Cas
     add_totals(s, d, c.clock->ticks_per_ns);
     s.metrics["philosophers_without_a_meal"] = starved;
     const std::uint64_t meals = s.checks["meals"].get<std::uint64_t>();
-    s.delays["pickup_gap_ns"] = {{"requested", c.params.integer("pickup_gap_ns")},
-                                 {"achieved", finite_or_null(gaps ? static_cast<double>(gap_ticks) /
-                                                                        gaps / c.clock->ticks_per_ns
-                                                                  : NAN)}};
+    std::vector<const ThreadDelays*> delays, gaps;
+    for (int p = 0; p < d.cfg.seats; ++p) {
+        delays.push_back(&d.windows[p].delays);
+        gaps.push_back(&d.stats[p].gap);
+    }
+    const double tpn = c.clock->ticks_per_ns, overhead_ns = c.clock->overhead_ns_median;
+    s.delays = report_delays(d.cfg.delays(), delays, tpn, overhead_ns);
+    // Not busy work but a sleep, timed around every one on the thread that
+    // slept: what the pick-up gap really was (timer slack and wake-up
+    // latency included), in the same terms as the delays above.
+    s.delays.update(report_delays({{"pickup_gap_ns", static_cast<double>(d.cfg.gap_ns)}}, gaps, tpn,
+                                  overhead_ns));
     s.checks["fork_uses"] = uses;
     s.checks["expected_fork_uses"] = 2 * meals;
     std::string what;
@@ -146,6 +159,8 @@ Sample stuck_sample(Dinner<Strategy>& d, const DinnerOutcome& out, const CaseCon
     }
     s.thread_cpus = c.thread_cpus;
     s.latencies = {{"fork_wait", LatencyHistogram{}}};  // private histograms are out of reach
+    s.delays = report_delays(d.cfg.delays(), {}, c.clock->ticks_per_ns,
+                             c.clock->overhead_ns_median);  // requested only, for the same reason
     add_totals(s, d, c.clock->ticks_per_ns);
     const std::uint64_t meals = s.checks["meals"].get<std::uint64_t>();
     s.valid = false;
@@ -182,14 +197,8 @@ Sample run_dinner(const CaseConfig& c) {
     // A meal takes microseconds (sleeps, backoff): timing each one costs
     // nothing that matters, unless --sample-every asks for fewer.
     cfg.sample_every = c.sample_every ? c.sample_every : 1;
-    nlohmann::json delays = nlohmann::json::object();
-    for (const char* name : {"eat_ns", "think_ns"}) {
-        const auto requested = c.params.integer(name);
-        const std::uint64_t iters = c.busy->iterations_for(static_cast<double>(requested));
-        (std::string(name) == "eat_ns" ? cfg.eat_iters : cfg.think_iters) = iters;
-        delays[name] = {{"requested", requested},
-                        {"achieved", finite_or_null(c.busy->measure_briefly(iters))}};
-    }
+    cfg.eat_ns = static_cast<double>(c.params.integer("eat_ns"));
+    cfg.think_ns = static_cast<double>(c.params.integer("think_ns"));
     auto dinner = std::make_unique<Dinner<Strategy>>(cfg);
     const DinnerOutcome out = dinner->run();
     Sample s;
@@ -201,7 +210,6 @@ Sample run_dinner(const CaseConfig& c) {
         // process: it must outlive them, so it is never freed.
         (void)dinner.release();
     }
-    for (auto& [k, v] : delays.items()) s.delays[k] = v;
     return s;
 }
 

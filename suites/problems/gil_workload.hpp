@@ -14,7 +14,10 @@
 // reported beside. A thread keeps the GIL across tasks as an interpreter
 // thread would, and
 // releases it for good only when the window is over. Waits for the GIL and
-// holds of it are timed with the cycle counter on every acquisition.
+// holds of it are timed with the cycle counter on every acquisition. A
+// unit's busy work is the team's delay (TeamConfig::delays), calibrated by
+// each thread on its own CPU, 1 in 64 units timed as they run
+// (SampledDelay); every I/O wait in the window is timed.
 //
 // Validation (GIL only): an owner marker must be ours during every unit and a
 // unit counter updated with a plain load+store under the GIL must equal the
@@ -29,31 +32,31 @@
 #include <memory>
 #include <vector>
 
-#include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
+#include "harness/delays.hpp"
 #include "harness/latency_histogram.hpp"
 #include "harness/registry.hpp"
 #include "harness/thread_team.hpp"
+#include "harness/unguarded_increment.hpp"
 #include "suites/problems/gil_model.hpp"
 
 namespace contend::problems {
 
 // What one task does, derived from the parameters.
 struct GilTask {
-    std::int64_t cpu_ns = 0;  // requested CPU part
-    std::int64_t io_ns = 0;   // requested blocked part (0: CPU-bound)
-    std::uint64_t units = 1;  // CPU units per task (the CPU part / unit_ns, at least 1)
-    std::uint64_t unit_iters = 0;
+    std::int64_t cpu_ns = 0;   // requested CPU part
+    std::int64_t io_ns = 0;    // requested blocked part (0: CPU-bound)
+    std::int64_t unit_ns = 0;  // busy work of one unit, the team's one delay
+    std::uint64_t units = 1;   // CPU units per task (the CPU part / unit_ns, at least 1)
 
-    static GilTask from(const ParamPoint& p, int io_pct, const BusyWork* busy) {
+    static GilTask from(const ParamPoint& p, int io_pct) {
         GilTask t;
         const std::int64_t task_ns = p.integer("task_us") * 1000;
         t.io_ns = task_ns * io_pct / 100;
         t.cpu_ns = task_ns - t.io_ns;
-        const std::int64_t unit_ns = p.integer("unit_ns");
+        t.unit_ns = p.integer("unit_ns");
         t.units = static_cast<std::uint64_t>(std::max<std::int64_t>(
-            1, std::llround(static_cast<double>(t.cpu_ns) / static_cast<double>(unit_ns))));
-        if (busy) t.unit_iters = busy->iterations_for(static_cast<double>(unit_ns));
+            1, std::llround(static_cast<double>(t.cpu_ns) / static_cast<double>(t.unit_ns))));
         return t;
     }
 };
@@ -70,10 +73,12 @@ struct alignas(kCacheLine) GilThreadStats {
     std::uint64_t units = 0;      // measured window only, as everything below
     std::uint64_t tasks = 0;
     std::uint64_t takes = 0, handovers = 0, forced_drops = 0;
-    std::uint64_t io_ticks = 0, io_waits = 0;
     std::uint64_t violations = 0;
     std::uint64_t retakes_after_forced_drop = 0;  // forced switching broken
     LatencyHistogram gil_wait, hold, task;
+    // The I/O waits as they ran (achieved[0], every one in the window timed:
+    // two counter reads beside a sleep), reported like a busy-work delay.
+    ThreadDelays io;
 };
 
 // The state the GIL guards, on a line of its own.
@@ -84,14 +89,16 @@ struct alignas(kCacheLine) GilGuarded {
 
 template <bool kWithGil>
 Sample run_gil(const CaseConfig& c, int io_pct) {
-    const GilTask task = GilTask::from(c.params, io_pct, c.busy);
+    const GilTask task = GilTask::from(c.params, io_pct);
     const auto interval = std::chrono::microseconds(c.params.integer("switch_us"));
     auto gil = std::make_unique<GlobalInterpreterLock>(interval);
     auto guarded = std::make_unique<GilGuarded>();
     std::vector<GilThreadStats> stats(c.threads);
 
-    Team team(
-        TeamConfig{c.threads, c.warmup_ns, c.duration_ns, c.thread_cpus, c.clock->ticks_per_ns});
+    TeamConfig cfg = team_config(c);
+    cfg.latency_ns = 0;  // the manual protocol: waits and holds are timed in the window
+    cfg.delays = {{"unit_ns", static_cast<double>(task.unit_ns)}};
+    Team team(cfg);
     Sample s = team.run([&](ThreadContext& ctx) {
         // Sleeps end when asked, not up to 50 µs later (the default timer
         // slack), so the I/O part lasts what it says.
@@ -99,6 +106,7 @@ Sample run_gil(const CaseConfig& c, int io_pct) {
         const int me = ctx.tid();
         auto& st = stats[me];
         auto& g = *guarded;
+        SampledDelay unit = ctx.sampled_delay(0);
         bool holding = false;
         bool must_hand_over = false;  // dropped on request: someone else held it since
         std::uint64_t held_since = 0;
@@ -131,11 +139,10 @@ Sample run_gil(const CaseConfig& c, int io_pct) {
             if constexpr (kWithGil)
                 if (!holding) acquire(measured);
             for (std::uint64_t u = 0; u < task.units; ++u) {
-                spin_iterations(task.unit_iters);
+                unit();
                 if constexpr (kWithGil) {
                     if (g.owner.load(std::memory_order_relaxed) != me) ++st.violations;
-                    g.units.store(g.units.load(std::memory_order_relaxed) + 1,
-                                  std::memory_order_relaxed);
+                    unguarded_increment(g.units);
                     if (gil->drop_requested()) {  // the eval breaker
                         release(measured, false);
                         acquire(measured);
@@ -148,10 +155,7 @@ Sample run_gil(const CaseConfig& c, int io_pct) {
                 if constexpr (kWithGil) release(measured, false);
                 const std::uint64_t t0 = cycle_clock::now();
                 block_for_ns(task.io_ns);
-                if (measured) {
-                    st.io_ticks += cycle_clock::now() - t0;
-                    ++st.io_waits;
-                }
+                if (measured) st.io.achieved[0].record(cycle_clock::now() - t0);
                 if constexpr (kWithGil) acquire(measured);
             }
             if (measured) {
@@ -171,7 +175,8 @@ Sample run_gil(const CaseConfig& c, int io_pct) {
     const double ticks_per_ns = c.clock->ticks_per_ns;
     const double window_s = s.window_ns / 1e9;
     std::uint64_t units = 0, units_all = 0, tasks = 0, takes = 0, handovers = 0, forced = 0,
-                  io_ticks = 0, io_waits = 0, violations = 0, retakes = 0;
+                  violations = 0, retakes = 0;
+    std::vector<const ThreadDelays*> io;
     int idle_threads = 0;
     LatencyHistogram wait, hold, task_hist;
     for (int t = 0; t < c.threads; ++t) {
@@ -182,8 +187,7 @@ Sample run_gil(const CaseConfig& c, int io_pct) {
         takes += st.takes;
         handovers += st.handovers;
         forced += st.forced_drops;
-        io_ticks += st.io_ticks;
-        io_waits += st.io_waits;
+        io.push_back(&st.io);
         violations += st.violations;
         retakes += st.retakes_after_forced_drop;
         idle_threads += st.units == 0;
@@ -207,13 +211,11 @@ Sample run_gil(const CaseConfig& c, int io_pct) {
         kWithGil ? per_s(static_cast<double>(forced)) : nlohmann::json(nullptr);
     s.metrics["gil_hold_ns_median"] =
         finite_or_null(hold.count() ? hold.percentile(50) / ticks_per_ns : NAN);
-    const double io_achieved =
-        io_waits ? static_cast<double>(io_ticks) / static_cast<double>(io_waits) / ticks_per_ns
-                 : NAN;
-    s.delays = {{"unit_ns",
-                 {{"requested", c.params.integer("unit_ns")},
-                  {"achieved", finite_or_null(c.busy->measure_briefly(task.unit_iters))}}},
-                {"io_ns", {{"requested", task.io_ns}, {"achieved", finite_or_null(io_achieved)}}}};
+    // unit_ns is the team's delay (Team reported it); the I/O part is a
+    // sleep, timed on every wait in the window: what it really lasted (timer
+    // slack and wake-up latency included), in the same terms.
+    s.delays.update(report_delays({{"io_ns", static_cast<double>(task.io_ns)}}, io, ticks_per_ns,
+                                  c.clock->overhead_ns_median));
     s.row_extra["io_pct_applied"] = io_pct;
 
     if constexpr (kWithGil) {

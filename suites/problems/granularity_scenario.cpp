@@ -8,6 +8,7 @@
 
 #include "suites/locks/primitives/std_mutex.hpp"
 #include "suites/locks/primitives/ttas.hpp"
+#include "harness/relax.hpp"
 #include "suites/problems/granularity_workload.hpp"
 #include "suites/problems/register_problems.hpp"
 

@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/isolated.hpp"
 #include "harness/thread_team.hpp"
 
 namespace contend::problems {
@@ -86,12 +87,6 @@ void unlock_two(LockAt&& lock_at, std::size_t i, std::size_t j) {
     lock_at(i).unlock();
 }
 
-// A lock alone on its cache line(s).
-template <class Lock>
-struct alignas(kCacheLine) PaddedLock {
-    Lock lock;
-};
-
 // Dense balances: 8 per cache line, shared by the strategies whose locks live
 // elsewhere.
 class DenseBalances {
@@ -119,32 +114,32 @@ class GlobalLockTable {
   public:
     static constexpr bool kConsistentAudit = true;
     explicit GlobalLockTable(TableShape s)
-        : lock_(std::make_unique<PaddedLock<Lock>>()), balances_(s.accounts) {}
+        : lock_(std::make_unique<Isolated<Lock>>()), balances_(s.accounts) {}
 
     template <class Inside>
     TransferOutcome transfer(std::size_t from, std::size_t to, std::int64_t amount,
                              Inside&& inside) {
-        lock_->lock.lock();
+        lock_->value.lock();
         const bool moved = move_under_lock(balances_[from], balances_[to], amount, inside);
-        lock_->lock.unlock();
+        lock_->value.unlock();
         return {moved, 0};
     }
     std::int64_t audit() {
-        lock_->lock.lock();
+        lock_->value.lock();
         const std::int64_t s = balances_.sum();
-        lock_->lock.unlock();
+        lock_->value.unlock();
         return s;
     }
     bool same_lock(std::size_t, std::size_t) const { return true; }
     Footprint footprint() const {
-        return {1, sizeof(Lock), sizeof(PaddedLock<Lock>),
-                sizeof(PaddedLock<Lock>) + balances_.bytes()};
+        return {1, sizeof(Lock), sizeof(Isolated<Lock>),
+                sizeof(Isolated<Lock>) + balances_.bytes()};
     }
     std::size_t size() const { return balances_.size(); }
     std::int64_t balance(std::size_t i) const { return balances_.balance(i); }
 
   private:
-    std::unique_ptr<PaddedLock<Lock>> lock_;
+    std::unique_ptr<Isolated<Lock>> lock_;
     DenseBalances balances_;
 };
 
@@ -159,7 +154,7 @@ class StripedTable {
     template <class Inside>
     TransferOutcome transfer(std::size_t from, std::size_t to, std::int64_t amount,
                              Inside&& inside) {
-        auto at = [this](std::size_t i) -> Lock& { return stripes_[i].lock; };
+        auto at = [this](std::size_t i) -> Lock& { return stripes_[i].value; };
         const std::size_t a = stripe_of(from), b = stripe_of(to);
         lock_two(at, a, b);
         const bool moved = move_under_lock(balances_[from], balances_[to], amount, inside);
@@ -167,9 +162,9 @@ class StripedTable {
         return {moved, 0};
     }
     std::int64_t audit() {
-        for (auto& s : stripes_) s.lock.lock();
+        for (auto& s : stripes_) s.value.lock();
         const std::int64_t sum = balances_.sum();
-        for (auto it = stripes_.rbegin(); it != stripes_.rend(); ++it) it->lock.unlock();
+        for (auto it = stripes_.rbegin(); it != stripes_.rend(); ++it) it->value.unlock();
         return sum;
     }
     bool same_lock(std::size_t from, std::size_t to) const {
@@ -177,15 +172,15 @@ class StripedTable {
     }
     Footprint footprint() const {
         const std::size_t k = stripes_.size();
-        return {k, k * sizeof(Lock), k * sizeof(PaddedLock<Lock>),
-                k * sizeof(PaddedLock<Lock>) + balances_.bytes()};
+        return {k, k * sizeof(Lock), k * sizeof(Isolated<Lock>),
+                k * sizeof(Isolated<Lock>) + balances_.bytes()};
     }
     std::size_t size() const { return balances_.size(); }
     std::int64_t balance(std::size_t i) const { return balances_.balance(i); }
     std::size_t stripe_of(std::size_t account) const { return account % stripes_.size(); }
 
   private:
-    std::vector<PaddedLock<Lock>> stripes_;
+    std::vector<Isolated<Lock>> stripes_;
     DenseBalances balances_;
 };
 

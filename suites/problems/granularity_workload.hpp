@@ -16,7 +16,10 @@
 #include <memory>
 #include <vector>
 
-#include "suites/locks/lock_workload.hpp"
+#include "harness/cs_think_delays.hpp"
+#include "harness/latency_histogram.hpp"
+#include "harness/registry.hpp"
+#include "harness/thread_team.hpp"
 #include "suites/problems/granularity_auditor.hpp"
 #include "suites/problems/granularity_tables.hpp"
 
@@ -57,14 +60,14 @@ Sample run_granularity(const CaseConfig& c) {
     Auditor auditor(std::chrono::microseconds(c.params.integer("audit_us")), total,
                     [&table] { return table->audit(); });
     TeamConfig cfg = team_config(c);
-    cfg.delays = locks::delay_requests(c);
+    cfg.delays = cs_think_delays(c);
     Team team(cfg);
     Sample s = team.run([&](ThreadContext& ctx) {
         auto& st = stats[ctx.tid()];
         AccountPicker pick(0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(ctx.tid() + 1) +
                            static_cast<std::uint64_t>(c.repetition));
         const std::uint64_t n = shape.accounts;
-        const Delay cs = ctx.delay(locks::kCsDelay), think = ctx.delay(locks::kThinkDelay);
+        const Delay cs = ctx.delay(kCsDelay), think = ctx.delay(kThinkDelay);
         auto op = [&](auto clk) {
             const std::size_t from = pick.next() % n, to = pick.next() % n;
             const auto amount = static_cast<std::int64_t>(1 + pick.next() % 100);

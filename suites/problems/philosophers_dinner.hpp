@@ -26,8 +26,8 @@
 #include <thread>
 #include <vector>
 
-#include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
+#include "harness/delays.hpp"
 #include "harness/latency_histogram.hpp"
 #include "harness/thread_team.hpp"
 #include "harness/topology.hpp"
@@ -35,19 +35,28 @@
 
 namespace contend::deadlock {
 
+// The busy-work delays, in ThreadDelays order (ctx.delay(kEatDelay), ...).
+inline constexpr std::size_t kEatDelay = 0, kThinkDelay = 1;
+
 struct DinnerConfig {
     int seats = 5;
     std::int64_t gap_ns = 0, stall_ns = 100'000'000;
-    std::uint64_t eat_iters = 0, think_iters = 0;  // busy-work loop counts
+    double eat_ns = 0, think_ns = 0;  // busy work; think_ns is the mean of a random draw
     std::int64_t warmup_ns = 0, duration_ns = 0;
     std::vector<int> thread_cpus;  // empty: unpinned
     std::uint32_t sample_every = 1;
+
+    std::vector<DelayRequest> delays() const {
+        return {{"eat_ns", eat_ns}, {"think_ns", think_ns}};
+    }
 };
 
 // A philosopher's private figures, read by the coordinator only after join.
 struct alignas(kCacheLine) DinerStats {
     LatencyHistogram wait;  // hungry -> both forks in hand, cycle-clock ticks
-    std::uint64_t gap_ticks = 0, gaps = 0;
+    // The pick-up gaps as they ran (achieved[0], every one timed: two
+    // counter reads beside a sleep), reported like a busy-work delay.
+    ThreadDelays gap;
 };
 
 // How a finished repetition ended.
@@ -87,13 +96,13 @@ struct Dinner {
         std::uint64_t& rng;
         std::uint64_t hungry_at;
         bool timed;
+        Delay eat_delay;
 
         void gap() {
             if (d.cfg.gap_ns <= 0) return;
             const std::uint64_t t0 = cycle_clock::now();
             std::this_thread::sleep_for(std::chrono::nanoseconds(d.cfg.gap_ns));
-            d.stats[me].gap_ticks += cycle_clock::now() - t0;
-            ++d.stats[me].gaps;
+            d.stats[me].gap.achieved[0].record(cycle_clock::now() - t0);
         }
         // Uniform in [0, base * 2^min(k,6)] with base = max(gap, 1 us): the
         // randomness breaks the lockstep that makes trylock loops livelock.
@@ -113,7 +122,12 @@ struct Dinner {
             if (waited > s.longest_wait_ticks.load(std::memory_order_relaxed))
                 s.longest_wait_ticks.store(waited, std::memory_order_relaxed);
             d.table.check_and_use(me);
-            spin_iterations(d.cfg.eat_iters);
+            if (timed) {
+                std::uint32_t reads = 0;
+                eat_delay(Timed{&reads});
+            } else {
+                eat_delay(Untimed{});
+            }
         }
     };
 
@@ -132,20 +146,41 @@ struct Dinner {
         prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
         if (!cfg.thread_cpus.empty())
             windows[me].pinned_ok = pin_current_thread(cfg.thread_cpus[me]);
+        // Calibrated here, on the philosopher's own CPU, before the start
+        // barrier, as Team's workers do; its ThreadContext then hands out
+        // the delays, and their achieved durations are sampled in the run.
+        prepare_delays(cfg.delays(), windows[me].delays);
         ThreadContext ctx(me, phase, arrived, windows[me], team_cfg);
         std::uint64_t rng = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(me + 1);
         std::uint32_t until_timed = cfg.sample_every;
         Seat& seat = table.seat(me);
+        // The delays are timed on the meals the dinner times anyway (every
+        // one in the window by default: two counter reads beside tens of
+        // microseconds of thinking and eating), as Team times them on its
+        // sampled operations; the others run untimed.
+        const Delay eat = ctx.delay(kEatDelay), think = ctx.delay(kThinkDelay);
         // Think a random 0..2x think_ns: seats that think in lockstep would
         // all reach for their left fork together and deadlock on the first
-        // round, which demonstrates nothing about how long it takes.
+        // round, which demonstrates nothing about how long it takes. The
+        // draw is uniform over 0..2n loop iterations, n those of think_ns,
+        // so its mean is the requested think_ns; the achieved record holds
+        // the drawn durations, whose mean is the figure to compare with it.
+        auto think_once = [&](auto clk) {
+            if (think.iterations == 0) return;
+            Delay{next(rng) % (2 * think.iterations + 1), think.achieved}(clk);
+        };
         // Its own loop, not ThreadContext::run: the coordinator below must
         // see a stuck table, so a meal is never batched behind a phase check.
         auto meal = [&](bool measured) {
-            spin_iterations(cfg.think_iters ? next(rng) % (2 * cfg.think_iters + 1) : 0);
             const bool timed = measured && --until_timed == 0;
             if (timed) until_timed = cfg.sample_every;
-            Meal m{*this, me, rng, cycle_clock::now(), timed};
+            if (timed) {
+                std::uint32_t reads = 0;
+                think_once(Timed{&reads});
+            } else {
+                think_once(Untimed{});
+            }
+            Meal m{*this, me, rng, cycle_clock::now(), timed, eat};
             strategy.dine(table, me, m);
             Seat::bump(seat.meals);
             if (measured) Seat::bump(seat.measured);

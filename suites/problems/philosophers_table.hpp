@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "harness/thread_team.hpp"
+#include "harness/unguarded_increment.hpp"
 #include "suites/problems/deadlock_wait_for.hpp"
 
 namespace contend::deadlock {
@@ -109,7 +110,7 @@ class Table {
         for (int f : {left(me), right(me)}) {
             auto& k = forks_[f];
             if (k.holder.load(std::memory_order_relaxed) != me) Seat::bump(seats_[me].violations);
-            k.uses.store(k.uses.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+            unguarded_increment(k.uses);
         }
     }
 

@@ -9,9 +9,12 @@
 // The question is the writers' lot: write ops/s and the wait from asking
 // for the lock to getting it (p50..max, latency "write_wait", then
 // "read_wait"), and how many threads got nothing at all in the window
-// (starved_writers, starved_readers), and fairness within each role
-// (reader_jain, writer_jain). Starvation is a measurement here, not
-// a failure: only a broken reader-writer invariant makes a sample invalid.
+// (starved_writers, starved_readers). Every thread has its role, so the
+// harness adds the fairness within each role (reader_jain_index,
+// writer_jain_index; null when a role's fair share is too small to tell
+// fairness from the scheduler's quantum, which a starved role's is: its lot
+// is then in the figures above). Starvation is a measurement here, not a
+// failure: only a broken reader-writer invariant makes a sample invalid.
 //
 // Windowing, made for threads that may wait through the whole window:
 // an operation counts when its acquisition completes inside the window; a
@@ -24,20 +27,29 @@
 // timed (sample_every does not apply): a starved writer has a handful of
 // waits, and sampling would lose them.
 //
-// Validation: the seqlock-style reader-writer check of locks.rw
-// (suites/locks/rw_check.hpp).
+// Delays: a reader's pair (read_cs_ns, read_think_ns) is not a writer's, and
+// TeamConfig::delays is one list for the whole team, so each worker prepares
+// its own role's pair on its own CPU before the start barrier (as Team does
+// for TeamConfig::delays) and runs them as Team's operations do
+// (ctx.delay's Delay, with a real clock on 1 in N operations, N by the
+// harness's timing budget); report_delays reports each role's pair from the
+// workers of that role.
+//
+// Validation: the harness's seqlock-style reader-writer check
+// (harness/rw_exclusion_check.hpp).
 #include <memory>
 #include <string>
+#include <vector>
 
-#include "harness/stats.hpp"
+#include "harness/delays.hpp"
+#include "harness/isolated.hpp"
+#include "harness/latency_histogram.hpp"
+#include "harness/registry.hpp"
+#include "harness/rw_exclusion_check.hpp"
+#include "harness/thread_team.hpp"
 #include "suites/locks/lock_concepts.hpp"
-#include "suites/locks/lock_workload.hpp"
-#include "suites/locks/rw_check.hpp"
 
 namespace contend::starvation {
-
-using locks::Isolated;
-using locks::RwGuarded;
 
 struct alignas(kCacheLine) StarvationThreadStats {
     std::uint64_t acquisitions = 0;  // all, warm-up included, for validation
@@ -46,32 +58,23 @@ struct alignas(kCacheLine) StarvationThreadStats {
     std::uint64_t violations = 0;
     std::uint64_t longest_wait = 0;  // ticks, of the recorded waits
     LatencyHistogram wait;
+    ThreadDelays delays;  // its role's pair, in RoleDelay order
 };
 
-struct StarvationDelays {
-    std::uint64_t read_cs = 0, read_think = 0, write_cs = 0, write_think = 0;
-    nlohmann::json report = nlohmann::json::object();
-};
+// A role's delays, in ThreadDelays order.
+enum RoleDelay : std::size_t { kCs = 0, kThink = 1 };
 
-inline StarvationDelays starvation_delays(const CaseConfig& c) {
-    StarvationDelays d;
-    auto one = [&](const char* name, std::uint64_t& iters) {
-        const auto requested = c.params.integer(name);
-        iters = c.busy->iterations_for(static_cast<double>(requested));
-        d.report[name] = {{"requested", requested},
-                          {"achieved", finite_or_null(c.busy->measure_briefly(iters))}};
-    };
-    one("read_cs_ns", d.read_cs);
-    one("read_think_ns", d.read_think);
-    one("write_cs_ns", d.write_cs);
-    one("write_think_ns", d.write_think);
-    return d;
+inline std::vector<DelayRequest> role_delays(const CaseConfig& c, bool writer) {
+    const char* cs = writer ? "write_cs_ns" : "read_cs_ns";
+    const char* think = writer ? "write_think_ns" : "read_think_ns";
+    return {{cs, static_cast<double>(c.params.integer(cs))},
+            {think, static_cast<double>(c.params.integer(think))}};
 }
 
 template <SharedLockable Lock>
 Sample run_starvation(const CaseConfig& c) {
     const int readers = static_cast<int>(c.params.integer("readers"));
-    const StarvationDelays delays = starvation_delays(c);
+    const std::vector<DelayRequest> delays[2] = {role_delays(c, false), role_delays(c, true)};
     auto lock = std::make_unique<Isolated<Lock>>();
     auto guarded = std::make_unique<RwGuarded>();
     std::vector<StarvationThreadStats> stats(c.threads);
@@ -84,25 +87,35 @@ Sample run_starvation(const CaseConfig& c) {
         const bool writer = me >= readers;  // readers first, then writers
         auto& st = stats[me];
         auto& g = *guarded;
+        prepare_delays(delays[writer], st.delays);
+        const Delay cs{st.delays.iterations[kCs], &st.delays.achieved[kCs]};
+        const Delay think{st.delays.iterations[kThink], &st.delays.achieved[kThink]};
+        // 1 in `every` operations times its two delays (four counter reads),
+        // by the harness's budget rule against the delays alone: a writer's
+        // rare, long operations every time, so a starved writer's few are
+        // not lost, a reader's short ones a share.
+        const std::uint32_t every = choose_sample_every(
+            delays[writer][kCs].ns + delays[writer][kThink].ns, cfg.timer_overhead_ns, 4);
+        std::uint32_t countdown = every;
         // One operation; returns whether it counts in the window.
-        auto op = [&]() -> bool {
+        auto op = [&](auto clk) -> bool {
             const std::uint64_t t0 = cycle_clock::now();
             if (writer) {
-                lock->lock.lock();
+                lock->value.lock();
             } else {
-                lock->lock.lock_shared();
+                lock->value.lock_shared();
             }
             const std::uint64_t t1 = cycle_clock::now();
             // Phases only move forward: read the earlier one first.
             const bool warm = ctx.warming();
             const bool in_window = !warm && ctx.measuring();
             if (writer) {
-                st.violations += g.write_section([&] { spin_iterations(delays.write_cs); });
-                lock->lock.unlock();
+                st.violations += g.write_section([&] { cs(clk); });
+                lock->value.unlock();
                 ++st.acquisitions;
             } else {
-                st.violations += g.read_section([&] { spin_iterations(delays.read_cs); });
-                lock->lock.unlock_shared();
+                st.violations += g.read_section([&] { cs(clk); });
+                lock->value.unlock_shared();
             }
             if (!warm) {
                 st.wait.record(t1 - t0);
@@ -112,20 +125,27 @@ Sample run_starvation(const CaseConfig& c) {
                     st.open_at_stop = std::max(st.open_at_stop, t1 - t0);
                 }
             }
-            spin_iterations(writer ? delays.write_think : delays.read_think);
+            think(clk);
             return in_window;
+        };
+        auto next = [&]() -> bool {
+            if (--countdown != 0) return op(Untimed{});
+            countdown = every;
+            std::uint32_t reads = 0;
+            return op(Timed{&reads});
         };
         // Not run_phases: an operation that began in the warm-up may end in
         // the window (it counts there), and one that ends after the stop
         // flag must not count.
         std::uint64_t ops = 0;
         ctx.wait_start();
-        while (ctx.warming()) ops += op();
+        while (ctx.warming()) ops += next();
         ctx.begin_window();
-        while (ctx.measuring()) ops += op();
+        while (ctx.measuring()) ops += next();
         ctx.end_window(ops);
     });
 
+    const double tpn = c.clock->ticks_per_ns;
     std::uint64_t reads = 0, writes = 0, write_acq = 0, violations = 0, censored = 0;
     std::uint64_t open_at_stop = 0;
     int starved_readers = 0, starved_writers = 0;
@@ -145,24 +165,18 @@ Sample run_starvation(const CaseConfig& c) {
         }
         (writer ? write_wait : read_wait).merge(st.wait);
         ts.extra = {{writer ? "writes" : "reads", ts.ops},
-                    {"longest_wait_ns", finite_or_null(st.longest_wait / c.clock->ticks_per_ns)},
+                    {"longest_wait_ns", finite_or_null(st.longest_wait / tpn)},
                     {"waiting_at_stop", st.censored > 0}};
     }
-    // The harness's jain_index mixes the roles (a writer's exclusive
-    // sections are meant to be fewer than the readers' shared ones); the
-    // fair comparison is within a role.
-    for (const char* role : {"reader", "writer"}) {
-        std::vector<double> ops;
-        for (const auto& t : s.threads)
-            if (t.role == role) ops.push_back(static_cast<double>(t.ops));
-        const Fairness f = fairness(ops);
-        s.metrics[std::string(role) + "_jain"] =
-            f.jain ? finite_or_null(*f.jain) : nlohmann::json(nullptr);
+    for (const bool writer : {false, true}) {
+        std::vector<const ThreadDelays*> role;
+        for (int t = 0; t < c.threads; ++t)
+            if ((t >= readers) == writer) role.push_back(&stats[t].delays);
+        s.delays.update(report_delays(delays[writer], role, tpn, c.clock->overhead_ns_median));
     }
     const double window_s = s.window_ns * 1e-9;
     s.latencies = {{"write_wait", write_wait}, {"read_wait", read_wait}};
     s.sample_every = 1;
-    s.delays = delays.report;
     s.metrics["read_ops"] = reads;
     s.metrics["write_ops"] = writes;
     s.metrics["read_ops_per_s"] = finite_or_null(double(reads) / window_s);
@@ -173,8 +187,8 @@ Sample run_starvation(const CaseConfig& c) {
     // The longest writer wait that was cut short by the stop (a lower
     // bound): when it is the maximum, the real worst case is unknown.
     s.metrics["write_wait_open_at_stop_ns"] =
-        censored ? finite_or_null(open_at_stop / c.clock->ticks_per_ns) : nlohmann::json(nullptr);
-    locks::check_rw_exclusion(s, *guarded, violations, write_acq);
+        censored ? finite_or_null(open_at_stop / tpn) : nlohmann::json(nullptr);
+    check_rw_exclusion(s, *guarded, violations, write_acq);
     return s;
 }
 

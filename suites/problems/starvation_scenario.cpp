@@ -4,10 +4,14 @@
 // so they are the same primitives) plus glibc's writer-preferring rwlock,
 // which exists only here to put the default, reader-preferring kind in
 // contrast. The rw-capable control broken_rw runs when named, to prove the
-// validation. Methodology: starvation_run.hpp.
+// validation. They are bound as the lock scenarios bind them: the relax
+// policy of a spinning lock and a lock's thread limit come from the lock
+// suite (relax_dispatch.hpp, lock_scenario_params.hpp), since both are
+// properties of its primitives. Methodology: starvation_run.hpp.
 #include "harness/registry.hpp"
 #include "suites/locks/lock_catalog.hpp"
 #include "suites/locks/lock_scenario_params.hpp"
+#include "suites/locks/relax_dispatch.hpp"
 #include "suites/problems/register_problems.hpp"
 #include "suites/problems/starvation_pthread_rwlock_wpref.hpp"
 #include "suites/problems/starvation_run.hpp"

@@ -27,7 +27,7 @@
 
 #include "harness/thread_team.hpp"
 #include "harness/topology.hpp"
-#include "suites/locks/relax.hpp"
+#include "harness/relax.hpp"
 
 namespace contend::queues {
 

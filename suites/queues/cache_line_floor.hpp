@@ -11,7 +11,7 @@
 #include "harness/cycle_clock.hpp"
 #include "harness/latency_histogram.hpp"
 #include "harness/thread_team.hpp"
-#include "suites/locks/relax.hpp"
+#include "harness/relax.hpp"
 
 namespace contend::queues {
 

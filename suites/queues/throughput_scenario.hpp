@@ -36,7 +36,7 @@
 #include "harness/registry.hpp"
 #include "harness/stats.hpp"
 #include "harness/thread_team.hpp"
-#include "suites/locks/relax.hpp"
+#include "harness/relax.hpp"
 #include "suites/queues/bare_loop.hpp"
 #include "suites/queues/delivery_check.hpp"
 #include "suites/queues/queue_concepts.hpp"

@@ -44,7 +44,7 @@ Sample run_pool(const CaseConfig& c) {
     typename Run::Config cfg;
     cfg.workers = c.threads;
     cfg.submitters = submitters;
-    cfg.task_iters = c.busy->iterations_for(static_cast<double>(task_ns));
+    cfg.task_ns = static_cast<double>(task_ns);
     cfg.tree =
         recursive ? static_cast<std::uint32_t>(std::min<std::uint64_t>(kTreeTasks, inflight)) : 1;
     cfg.budget =
@@ -53,7 +53,6 @@ Sample run_pool(const CaseConfig& c) {
     cfg.perturb = c.perturb;
     cfg.ticks_per_ns = c.clock ? c.clock->ticks_per_ns : 1;
     cfg.busy_iterations_per_ns = c.busy->iterations_per_ns();
-    const double task_achieved = c.busy->measure_briefly(cfg.task_iters);
 
     auto run = std::make_unique<Run>(cfg);
     SlotTable& slots = run->slots();
@@ -175,7 +174,6 @@ Sample run_pool(const CaseConfig& c) {
     out.joined = joined;
     out.tree = cfg.tree;
     out.sample_every = cfg.sample_every;
-    out.task_achieved_ns = task_achieved;
     out.drain_limit_ms = std::chrono::duration_cast<std::chrono::milliseconds>(kDrainLimit).count();
     Sample sample = pool_sample(c, slots, out);
     if (!stall.empty()) sample.fail(stall);

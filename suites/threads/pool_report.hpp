@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/delays.hpp"
 #include "harness/registry.hpp"
 #include "harness/topology.hpp"
 #include "suites/threads/pool_task_accounting.hpp"
@@ -20,7 +21,6 @@ struct PoolOutcome {
     double window_ns = 0, startup_ns = 0, drain_ns = 0, shutdown_ns = 0;
     double idle_cpu_fraction = 0;  // pool threads' CPU while idle / (workers seen x idle time)
     int idle_workers_seen = 0;     // workers that ran a task, so whose CPU time could be read
-    double task_achieved_ns = 0;   // the task body's measured duration
     bool drained = true;           // every submitter saw all its tasks finish in time
     long long drain_limit_ms = 0;
     nlohmann::json steals = nullptr;  // null: the pool does not count them
@@ -47,20 +47,24 @@ inline Sample pool_sample(const CaseConfig& c, SlotTable& slots, const PoolOutco
         to_start.merge(t.to_start);
         handoff.merge(t.handoff);
         ThreadSample row;
-        row.cpu_ns = t.end.cpu_ns > t.start.cpu_ns ? t.end.cpu_ns - t.start.cpu_ns : 0;
-        row.voluntary_cs = t.end.voluntary_cs - t.start.voluntary_cs;
-        row.involuntary_cs = t.end.involuntary_cs - t.start.involuntary_cs;
+        // A thread the pool ended before the window did left no end to
+        // read: its figures are unknown, not negative (found: tbb_task_group,
+        // involuntary_cs -14).
+        const bool whole = t.start.read && t.end.read;
+        row.cpu_ns = whole && t.end.cpu_ns > t.start.cpu_ns ? t.end.cpu_ns - t.start.cpu_ns : 0;
+        row.voluntary_cs = whole ? t.end.voluntary_cs - t.start.voluntary_cs : 0;
+        row.involuntary_cs = whole ? t.end.involuntary_cs - t.start.involuntary_cs : 0;
         if (t.submitter) {
             row.role = "submitter";
             row.counted = false;
             row.ops = t.submitted_measured;
-            row.extra = {{"tasks_run", ran}};
+            row.extra = {{"tasks_run", ran}, {"usage_read", whole}};
             submitter_cpu += row.cpu_ns;
             submitter_rows.push_back(row);
         } else {
             row.role = "worker";
             row.ops = t.completed_at_end - t.completed_at_start;
-            row.extra = {{"tasks_run", ran}, {"tasks_spawned", t.submitted}};
+            row.extra = {{"tasks_run", ran}, {"tasks_spawned", t.submitted}, {"usage_read", whole}};
             worker_cpu += row.cpu_ns;
             workers.push_back(row);
         }
@@ -82,14 +86,16 @@ inline Sample pool_sample(const CaseConfig& c, SlotTable& slots, const PoolOutco
     s.latencies = {
         {"handoff", handoff}, {"submit_to_complete", to_complete}, {"submit_to_start", to_start}};
     s.sample_every = out.sample_every;
-    s.delays["task_ns"] = {{"requested", c.params.integer("task_ns")},
-                           {"achieved", finite_or_null(out.task_achieved_ns)}};
-    // What the task bodies alone would allow on the CPUs the workers can
-    // use. From the requested duration (the calibrated loop count): the
-    // brief re-measurement above is reported, but one preempted trial can
-    // double it, and a capacity below the measured rate would mislead.
-    const int cpus = Topology::get().allowed_cpus();
     const auto task_ns = static_cast<double>(c.params.integer("task_ns"));
+    std::vector<const ThreadDelays*> ran;
+    for (int i = 0, n = slots.claimed(); i < n; ++i)
+        if (slots[i].ready.load(std::memory_order_acquire)) ran.push_back(&slots[i].delays);
+    s.delays = report_delays({{"task_ns", task_ns}}, ran, tpn, c.clock->overhead_ns_median);
+    // What the task bodies alone would allow on the CPUs the workers can
+    // use. From the requested duration (the calibrated loop count), not the
+    // achieved one: that is a sample of the runs, and a capacity below the
+    // rate the pool was measured at would mislead.
+    const int cpus = Topology::get().allowed_cpus();
     const double capacity =
         task_ns > 0 ? std::min(c.threads, std::max(cpus, 1)) * 1e9 / task_ns : NAN;
     s.metrics = {

@@ -1,6 +1,7 @@
 #pragma once
 // threads.pool — worker pools running tiny tasks. Each task is `task_ns` of
-// calibrated busy work. Methodology:
+// calibrated busy work, 1 in 64 runs of it timed on the thread that runs it
+// (delays.task_ns: see PoolRun's constructor). Methodology:
 //  - `submitters` threads of ours submit tasks from outside the pool, each
 //    keeping at most its share of `inflight` tasks submitted but not yet
 //    finished (flow control: an open loop would only measure how fast a queue
@@ -55,13 +56,13 @@
 #include <thread>
 #include <vector>
 
-#include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
+#include "harness/delays.hpp"
 #include "harness/perturbation.hpp"
 #include "harness/registry.hpp"
 #include "harness/thread_team.hpp"
 #include "harness/topology.hpp"
-#include "suites/locks/relax.hpp"
+#include "harness/relax.hpp"
 #include "suites/threads/pool_report.hpp"
 #include "suites/threads/pool_task_accounting.hpp"
 
@@ -96,7 +97,7 @@ class PoolRun {
 
     struct Config {
         int workers = 1, submitters = 1;
-        std::uint64_t task_iters = 0;
+        double task_ns = 0;        // the task's busy work
         std::uint32_t tree = 1;    // tasks per submitted root
         std::uint64_t budget = 1;  // in-flight tasks per submitter
         std::uint32_t sample_every = 1;
@@ -106,9 +107,18 @@ class PoolRun {
     };
 
     // Slots: workers and submitters, plus room for a library that lets the
-    // coordinating thread help (TBB's shutdown wait).
+    // coordinating thread help (TBB's shutdown wait). The task's busy work is
+    // calibrated here, on the case's thread, before the pool exists: the
+    // pools' threads are not ours to pin, so no CPU of theirs is one to
+    // calibrate on, and the only code of ours they run is tasks, where a
+    // ~2 ms calibration would stall the window or the hand-off probe (a
+    // large pool wakes threads there that ran nothing before). Each thread
+    // then times its own runs of it (TaskSlot::task), which checks this
+    // calibration where the work runs.
     explicit PoolRun(const Config& cfg)
-        : cfg_(cfg), slots_(cfg.workers + cfg.submitters + 2, cfg.submitters) {}
+        : cfg_(cfg),
+          task_(prepared_task(cfg.task_ns)),
+          slots_(cfg.workers + cfg.submitters + 2, cfg.submitters, task_) {}
 
     Pool& pool() { return *pool_; }
     SlotTable& slots() { return slots_; }
@@ -128,7 +138,7 @@ class PoolRun {
             hand(me, make_job(me, left, j.origin), &Pool::spawn);
             if (right) hand(me, make_job(me, right, j.origin), &Pool::spawn);
         }
-        spin_iterations(cfg_.task_iters);
+        me.task();
         if (j.submit_ticks) {
             const std::uint64_t t1 = cycle_clock::now();
             if (j.handoff) {
@@ -211,6 +221,12 @@ class PoolRun {
     int arrived() const { return arrived_.load(std::memory_order_acquire); }
 
   private:
+    static ThreadDelays prepared_task(double task_ns) {
+        ThreadDelays d;
+        prepare_delays({{"task_ns", task_ns}}, d);
+        return d;
+    }
+
     // Submits or spawns one job and counts it as handed to the pool (the
     // stall watch's view); in stress mode, marks the call while it lasts.
     void hand(TaskSlot& me, const Job& j, void (Pool::*how)(const Job&)) {
@@ -257,6 +273,7 @@ class PoolRun {
     }
 
     Config cfg_;
+    ThreadDelays task_;  // the calibration every slot starts from
     SlotTable slots_;
     std::unique_ptr<Pool> pool_;
     alignas(128) std::atomic<Phase> phase_{Phase::Waiting};

@@ -5,7 +5,9 @@
 // it runs one of the run's tasks; the binding carries the run's id, because
 // TBB's workers outlive a pool and would otherwise keep a slot of an earlier
 // run. Every figure in a slot is written by its owner only (no shared
-// counter on the task path); others read the atomics.
+// counter on the task path); others read the atomics. The task's busy work
+// is timed the same way: 1 in kFixedSampleEvery runs, into the slot of the
+// thread that ran it (SampledDelay), reported through report_delays.
 #include <pthread.h>
 #include <sys/types.h>
 #include <time.h>
@@ -17,7 +19,9 @@
 #include <cstring>
 #include <memory>
 
+#include "harness/delays.hpp"
 #include "harness/latency_histogram.hpp"
+#include "harness/thread_team.hpp"
 
 namespace contend::pool {
 
@@ -26,6 +30,7 @@ namespace contend::pool {
 struct ThreadUsage {
     std::uint64_t cpu_ns = 0;
     std::int64_t voluntary_cs = 0, involuntary_cs = 0;
+    bool read = false;  // the thread was still there to read (a pool may end one early)
 };
 
 inline ThreadUsage read_usage(clockid_t clock, pid_t tid) {
@@ -37,6 +42,7 @@ inline ThreadUsage read_usage(clockid_t clock, pid_t tid) {
     char path[64];
     std::snprintf(path, sizeof path, "/proc/self/task/%d/status", static_cast<int>(tid));
     if (FILE* f = std::fopen(path, "r")) {
+        u.read = true;
         char line[256];
         long long v = 0;
         while (std::fgets(line, sizeof line, f)) {
@@ -97,6 +103,9 @@ struct alignas(128) TaskSlot {
     std::uint64_t reserved = 0;              // submitters: tasks started (trees counted whole)
     LatencyHistogram to_start, to_complete;  // tasks submitted in the window
     LatencyHistogram handoff;                // the hand-off probe's tasks
+    // The task's busy work as this thread runs it, and its record.
+    ThreadDelays delays;
+    SampledDelay task{Delay{0, nullptr}};
 
     // The window, written by the coordinator once the slot is ready.
     ThreadUsage start, end;
@@ -109,15 +118,21 @@ struct SlotBinding {
     TaskSlot* slot = nullptr;
 };
 
-// The slots of one run and the binding of threads to them.
+// The slots of one run and the binding of threads to them. `task`: the
+// task's busy work, prepared (prepare_delays) as the only delay.
 class SlotTable {
   public:
-    SlotTable(int capacity, int submitters)
+    SlotTable(int capacity, int submitters, const ThreadDelays& task)
         : id_(next_id().fetch_add(1, std::memory_order_relaxed)),
           capacity_(capacity),
           slots_(new TaskSlot[static_cast<std::size_t>(capacity)]) {
-        for (int i = 0; i < capacity; ++i)
-            slots_[i].done_for.reset(new std::atomic<std::uint64_t>[submitters]());
+        for (int i = 0; i < capacity; ++i) {
+            TaskSlot& s = slots_[i];
+            s.done_for.reset(new std::atomic<std::uint64_t>[submitters]());
+            s.delays.iterations[0] = task.iterations[0];
+            s.delays.iterations_per_ns = task.iterations_per_ns;
+            s.task = SampledDelay(Delay{task.iterations[0], &s.delays.achieved[0]});
+        }
     }
 
     // The calling thread's slot, claimed on first use.

@@ -31,7 +31,7 @@
 #include <thread>
 #include <vector>
 
-#include "suites/locks/relax.hpp"
+#include "harness/relax.hpp"
 #include "suites/threads/pool_chase_lev_deque.hpp"
 #include "suites/threads/pool_idle_parking.hpp"
 

@@ -4,7 +4,7 @@
 // atomic RMW) but orders nothing: the next owner may read what the previous
 // owner wrote inside its critical section as it was before, and the
 // previous owner's writes may land after its release. It exists to prove
-// that the lock validation's relaxed word (lock_workload.hpp, ValidationLine)
+// that the lock validation's relaxed word (validation_line.hpp, ValidationLine)
 // catches a missing acquire/release on weakly ordered hardware, where
 // `contend stress locks.contention --primitive unordered_tas` must report
 // it invalid (the weak_memory_control test on AArch64). On x86-64 every RMW

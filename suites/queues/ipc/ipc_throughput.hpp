@@ -14,8 +14,8 @@
 // with the harness's own waiting and window end (polite_wait.hpp,
 // idle_window.hpp), sampling occupancy each millisecond.
 // Throughput is messages the consumer received in the window. Each role has
-// one thread, so the harness's per-role Jain indices (sample.cpp) read 1
-// whenever they exist: there is no fairness to measure here. The producer
+// one thread, so the harness's per-role Jain indices (sample.cpp) are null
+// with that reason: there is no fairness to measure here. The producer
 // stamps cycle_clock::now() into 1 in `sample_every` messages and the consumer
 // records enqueue→dequeue latency; that compares counters read on two CPUs,
 // which is sound on invariant-TSC machines, where the TSC is synchronised

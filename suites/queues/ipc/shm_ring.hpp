@@ -44,7 +44,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "suites/locks/relax.hpp"
+#include "harness/relax.hpp"
 #include "suites/queues/ipc/peer_link.hpp"
 #include "suites/queues/ipc/shared_futex.hpp"
 #include "suites/queues/ipc/shared_mapping.hpp"

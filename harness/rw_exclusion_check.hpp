@@ -1,27 +1,31 @@
 #pragma once
-// The reader-writer exclusion check of locks.rw and problems.starvation,
-// seqlock-style: a writer makes a version word odd on entry and even again on
-// exit. A reader reads the version on entry (it must be even: no writer
+// The reader-writer exclusion check, for any primitive that grants shared and
+// exclusive access (a reader-writer lock, wherever a scenario runs one),
+// seqlock-style: a writer makes a version word odd on entry and even again
+// on exit. A reader reads the version on entry (it must be even: no writer
 // inside) and on exit (it must be unchanged: no writer came and went
 // meanwhile); a writer checks it found the version even (no other writer
 // inside) and still its own on exit. Readers only read the word, as they
 // would read the data a reader-writer lock guards, so the check costs O(1)
-// and adds no reader-reader traffic. A counter written non-atomically by
-// writers must equal the write acquisitions (lost updates).
+// and adds no reader-reader traffic. A counter written without a
+// read-modify-write by writers must equal the write acquisitions (lost
+// updates).
 #include <atomic>
 #include <cstdint>
 #include <string>
 
-#include "suites/locks/lock_workload.hpp"
+#include "harness/cache_line.hpp"
+#include "harness/sample.hpp"
+#include "harness/unguarded_increment.hpp"
 
-namespace contend::locks {
+namespace contend {
 
 struct alignas(kCacheLine) RwGuarded {
     std::atomic<std::uint64_t> version{0};  // odd while a writer is inside
     std::atomic<std::uint64_t> counter{0};
 
-    // The critical section of a writer, the lock held exclusive, with `cs()`
-    // as its busy work. Returns the violations it saw (0 under a correct lock).
+    // The section of a writer, exclusive access held, with `cs()` as its busy
+    // work. Returns the violations it saw (0 under a correct primitive).
     template <class Cs>
     std::uint64_t write_section(Cs&& cs) {
         const std::uint64_t v = version.load(std::memory_order_relaxed);
@@ -34,7 +38,7 @@ struct alignas(kCacheLine) RwGuarded {
         return violations;
     }
 
-    // The critical section of a reader, the lock held shared.
+    // The section of a reader, shared access held.
     template <class Cs>
     std::uint64_t read_section(Cs&& cs) const {
         const std::uint64_t v0 = version.load(std::memory_order_relaxed);
@@ -63,4 +67,4 @@ inline void check_rw_exclusion(Sample& s, const RwGuarded& g, std::uint64_t viol
     s.fail("reader-writer exclusion broken: " + what);
 }
 
-}  // namespace contend::locks
+}  // namespace contend
