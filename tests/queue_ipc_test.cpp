@@ -440,8 +440,12 @@ void expect_valid_throughput() {
     // Both threads marked their window the harness's way (ThreadContext in
     // each process): CPU time on both sides, and a start skew measured from
     // their marks, which both fall inside the window.
+    // The producer's own count may be 0: one blocking send can span the whole
+    // 50 ms window (TCP's 200 ms persist timer, seen on tcp_loopback about 1
+    // run in 15 when its buffer is smaller than the loopback MSS), so what
+    // must hold is that it sent at all.
     EXPECT_GT(s.threads[0].cpu_ns, 0u);
-    EXPECT_GT(s.threads[0].ops, 0u);
+    EXPECT_GT(s.metrics["messages_sent"].get<std::uint64_t>(), 0u);
     EXPECT_GE(s.start_skew_ns, 0.0);
     EXPECT_LT(s.start_skew_ns, s.window_ns);
     // Per-role fairness is the harness's, from the roles (sample.cpp): the

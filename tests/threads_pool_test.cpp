@@ -196,9 +196,14 @@ TYPED_TEST(PoolTest, ScenarioRunValidates) {
         const auto tasks = s.checks.at("tasks_completed").get<std::uint64_t>();
         const auto timed = d.at("samples").get<std::uint64_t>();
         EXPECT_LE(timed * 64, tasks);
-        EXPECT_GT(timed, 0u);
         for (const char* key : {"achieved", "off_by", "flagged"})
             EXPECT_TRUE(d.contains(key)) << key;
+        // A thread times its 64th run first: a slow build (TSan) may time
+        // none in 50 ms, and then the figure is unknown, not zero.
+        if (timed == 0)
+            EXPECT_TRUE(d.at("achieved").is_null());
+        else
+            EXPECT_GT(d.at("achieved").get<double>(), 0.0);
     }
 }
 
