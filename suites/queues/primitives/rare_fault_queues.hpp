@@ -11,14 +11,18 @@
 //                     two or more items hands out the second-oldest first:
 //                     a FIFO that reorders neighbours about once in 10^5.
 //   skips_notify      a blocking FIFO (mutex, two condition variables) whose
-//                     push skips the wake-up of a sleeping consumer once in
-//                     5,000: the next push rescues it, so only a consumer
-//                     left asleep beside an item through a quiet instant
-//                     right after that push shows it (the stall watch's
-//                     control, consumer side).
-//   skips_room_notify the same FIFO whose pop skips the wake-up of a
+//                     push skips the wake-up it owes a sleeping consumer
+//                     once in 5,000 such wake-ups: the next push rescues
+//                     it, so only a consumer left asleep beside an item
+//                     through a quiet instant right after that push shows
+//                     it (the stall watch's control, consumer side).
+//   skips_room_notify the same FIFO whose pop skips the wake-up it owes a
 //                     producer asleep on a full queue once in 5,000: the
 //                     next pop rescues it (the producer side's control).
+//                     Counting owed wake-ups, not operations, makes both
+//                     sides equally rare whatever the queue's fill: a
+//                     producer sleeps far less often than a consumer, and
+//                     a skip with nobody asleep loses nothing.
 //
 // The first two count under the queue's mutex, so the faults need no
 // particular timing, only enough operations in the right state; they have
@@ -113,44 +117,62 @@ class SkipsWakeQueue {
         std::unique_lock lock(mu_);
         if (ring_.size() == ring_.capacity()) return false;
         ring_.put(item);
+        const bool owed = sleeping_consumers_ > 0;
         lock.unlock();
-        wake(not_empty_, LostWake::Consumer);
+        wake(not_empty_, LostWake::Consumer, owed);
         return true;
     }
     bool try_pop(T& out) {
         std::unique_lock lock(mu_);
         if (ring_.size() == 0) return false;
         ring_.take(out);
+        const bool owed = sleeping_producers_ > 0;
         lock.unlock();
-        wake(not_full_, LostWake::Producer);
+        wake(not_full_, LostWake::Producer, owed);
         return true;
     }
     void push(const T& item) {
         std::unique_lock lock(mu_);
-        not_full_.wait(lock, [&] { return ring_.size() < ring_.capacity(); });
+        sleep_until(lock, not_full_, sleeping_producers_,
+                    [&] { return ring_.size() < ring_.capacity(); });
         ring_.put(item);
+        const bool owed = sleeping_consumers_ > 0;
         lock.unlock();
-        wake(not_empty_, LostWake::Consumer);
+        wake(not_empty_, LostWake::Consumer, owed);
     }
     void pop(T& out) {
         std::unique_lock lock(mu_);
-        not_empty_.wait(lock, [&] { return ring_.size() > 0; });
+        sleep_until(lock, not_empty_, sleeping_consumers_, [&] { return ring_.size() > 0; });
         ring_.take(out);
+        const bool owed = sleeping_producers_ > 0;
         lock.unlock();
-        wake(not_full_, LostWake::Producer);
+        wake(not_full_, LostWake::Producer, owed);
     }
 
   private:
-    void wake(std::condition_variable& sleepers, LostWake side) {
-        if (side == kLoses && wakes_.fetch_add(1, std::memory_order_relaxed) % 5000 == 4999)
-            return;  // the bug
+    template <class Ready>
+    static void sleep_until(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+                            unsigned& sleepers, Ready ready) {
+        while (!ready()) {
+            ++sleepers;
+            cv.wait(lock);
+            --sleepers;
+        }
+    }
+
+    // `owed`: a thread of that side was asleep when this operation made what
+    // it waits for (read under the mutex). Only those wake-ups are counted,
+    // and one in 5,000 of them is skipped.
+    void wake(std::condition_variable& sleepers, LostWake side, bool owed) {
+        if (side == kLoses && owed && ++owed_wakes_ % 5000 == 0) return;  // the bug
         sleepers.notify_one();
     }
 
     std::mutex mu_;
     std::condition_variable not_empty_, not_full_;
     RingStore<T> ring_;
-    std::atomic<std::uint64_t> wakes_{0};
+    unsigned sleeping_consumers_ = 0, sleeping_producers_ = 0;  // under mu_
+    std::atomic<std::uint64_t> owed_wakes_{0};
 };
 
 template <class T>
