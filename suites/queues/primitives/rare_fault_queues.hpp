@@ -22,7 +22,12 @@
 //                     Counting owed wake-ups, not operations, makes both
 //                     sides equally rare whatever the queue's fill: a
 //                     producer sleeps far less often than a consumer, and
-//                     a skip with nobody asleep loses nothing.
+//                     a skip with nobody asleep loses nothing. The count
+//                     starts at a random point in each queue: a short
+//                     stress case, or one whose queue is rarely empty, may
+//                     owe fewer than 5,000 wake-ups, and a count from zero
+//                     would then lose none (under load, skips_notify took
+//                     up to 241 s to catch so).
 //
 // The first two count under the queue's mutex, so the faults need no
 // particular timing, only enough operations in the right state; they have
@@ -33,6 +38,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <random>
 #include <stdexcept>
 
 #include "suites/queues/primitives/mutex_fifo.hpp"
@@ -108,7 +114,8 @@ enum class LostWake { Consumer, Producer };
 template <class T, LostWake kLoses>
 class SkipsWakeQueue {
   public:
-    explicit SkipsWakeQueue(std::size_t capacity) : ring_(capacity) {
+    explicit SkipsWakeQueue(std::size_t capacity)
+        : ring_(capacity), owed_wakes_(std::random_device{}() % kSkipEvery) {
         if (capacity == 0) throw std::invalid_argument("skips_notify: capacity must be at least 1");
     }
     std::size_t capacity() const { return ring_.capacity(); }
@@ -164,9 +171,11 @@ class SkipsWakeQueue {
     // it waits for (read under the mutex). Only those wake-ups are counted,
     // and one in 5,000 of them is skipped.
     void wake(std::condition_variable& sleepers, LostWake side, bool owed) {
-        if (side == kLoses && owed && ++owed_wakes_ % 5000 == 0) return;  // the bug
+        if (side == kLoses && owed && ++owed_wakes_ % kSkipEvery == 0) return;  // the bug
         sleepers.notify_one();
     }
+
+    static constexpr std::uint64_t kSkipEvery = 5000;
 
     std::mutex mu_;
     std::condition_variable not_empty_, not_full_;
