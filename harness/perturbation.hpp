@@ -8,8 +8,8 @@
 // fixed delay after every operation), and quiet instants right after an
 // operation (every thread stops until the stall watch has looked).
 //
-// The harness injects them between operations, in ThreadContext's stressed
-// loop (thread_team.hpp), never inside a primitive or a scenario: a scenario
+// The harness injects them between operations, in StressedContext's loop
+// (stressed_context.hpp), never inside a primitive or a scenario: a scenario
 // that runs its operation through ctx.run() is perturbed without knowing it.
 // A benchmark run never reaches that loop.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// Quiet instants on demand, for the stress stall watch (thread_team.hpp).
+// Quiet instants on demand, for the stress stall watch (team_stall_watch.cpp).
 //
 // A lost wake-up that the next operation rescues (an unlock or a push that
 // skips its notify once in thousands) lasts only until the next release or

@@ -10,7 +10,7 @@
 // occupancy ÷ throughput (Little's law), not a handoff cost: it is labelled
 // `sojourn`. The coordinator samples occupancy (sent − received) every
 // millisecond of the latency phase from the published counts (not in the
-// throughput window: thread_team.hpp, TeamConfig::tick). `wait` says what a thread does when the
+// throughput window: thread_context.hpp, TeamConfig::tick). `wait` says what a thread does when the
 // queue is full or empty: spin (pause), yield, or block inside the queue.
 //
 // queues.paced runs the same loop open-loop: each producer sends on a fixed
