@@ -228,10 +228,7 @@ TEST(DinnerDelays, HarnessShapeSampledOnThePhilosophers) {
     const Sample s = sc->runners.at("ordered")(c);
     ASSERT_TRUE(s.valid) << s.detail;
     ASSERT_EQ(s.delays.size(), 3u) << s.delays.dump();
-    for (const auto& [name, d] : s.delays.items())
-        for (const char* key :
-             {"requested", "achieved", "samples", "iterations_per_ns", "off_by", "flagged"})
-            EXPECT_TRUE(d.contains(key)) << name << " lacks " << key;
+    test::expect_complete_delay_records(s.delays);
     EXPECT_EQ(s.delays["eat_ns"]["requested"], 2000.0);
     EXPECT_EQ(s.delays["think_ns"]["requested"], 4000.0);
     EXPECT_EQ(s.delays["pickup_gap_ns"]["requested"], 10000.0);

@@ -1,8 +1,11 @@
 #pragma once
 // What the scenario tests share to call a runner directly, as the harness
 // would, on a short window.
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 
@@ -36,6 +39,15 @@ inline CaseConfig short_case(std::string scenario, const PrimitiveInfo* primitiv
 inline void set_integers(ParamPoint& p,
                          std::initializer_list<std::pair<const char*, std::int64_t>> values) {
     for (const auto& [name, v] : values) p.set(name, v);
+}
+
+// Every delay record a sample carries has the harness's fields (delays.hpp),
+// whichever thread timed it and however it was sampled.
+inline void expect_complete_delay_records(const nlohmann::json& delays) {
+    for (const auto& [name, d] : delays.items())
+        for (const char* key :
+             {"requested", "achieved", "samples", "iterations_per_ns", "off_by", "flagged"})
+            EXPECT_TRUE(d.contains(key)) << name << " lacks " << key;
 }
 
 }  // namespace contend::test

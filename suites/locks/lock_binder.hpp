@@ -11,9 +11,9 @@
 #include <utility>
 
 #include "harness/registry.hpp"
+#include "harness/relax.hpp"
 #include "suites/locks/contention_scenario.hpp"
 #include "suites/locks/lock_concepts.hpp"
-#include "harness/relax.hpp"
 #include "suites/locks/relax_dispatch.hpp"
 #include "suites/locks/rw_scenario.hpp"
 

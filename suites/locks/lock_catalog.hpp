@@ -11,9 +11,9 @@
 // Reader-writer locks are recognised by the SharedLockable concept, not by a
 // separate list. size_bytes/align_bytes are filled in by the visitor.
 #include "harness/primitive_info.hpp"
+#include "harness/relax.hpp"
 #include "suites/locks/lock_concepts.hpp"
 #include "suites/locks/lock_promises.hpp"
-#include "harness/relax.hpp"
 
 #include "suites/locks/primitives/array.hpp"
 #include "suites/locks/primitives/clh.hpp"

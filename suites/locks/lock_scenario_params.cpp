@@ -1,7 +1,7 @@
 #include "suites/locks/lock_scenario_params.hpp"
 
-#include "suites/locks/lock_promises.hpp"
 #include "harness/relax.hpp"
+#include "suites/locks/lock_promises.hpp"
 
 namespace contend::locks {
 

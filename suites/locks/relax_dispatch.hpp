@@ -6,8 +6,8 @@
 #include <string>
 
 #include "harness/registry.hpp"
-#include "harness/sample.hpp"
 #include "harness/relax.hpp"
+#include "harness/sample.hpp"
 
 namespace contend::locks {
 

@@ -4,8 +4,8 @@
 #include <type_traits>
 
 #include "harness/primitive_info.hpp"
-#include "suites/locks/lock_catalog.hpp"
 #include "harness/relax.hpp"
+#include "suites/locks/lock_catalog.hpp"
 #include "suites/micro/micro_lock_benchmarks.hpp"
 #include "suites/micro/micro_suite.hpp"
 

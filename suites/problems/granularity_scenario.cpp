@@ -6,9 +6,9 @@
 // strategies.)
 #include <string>
 
+#include "harness/relax.hpp"
 #include "suites/locks/primitives/std_mutex.hpp"
 #include "suites/locks/primitives/ttas.hpp"
-#include "harness/relax.hpp"
 #include "suites/problems/granularity_workload.hpp"
 #include "suites/problems/register_problems.hpp"
 

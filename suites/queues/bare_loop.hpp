@@ -25,9 +25,9 @@
 #include <thread>
 #include <vector>
 
+#include "harness/relax.hpp"
 #include "harness/thread_team.hpp"
 #include "harness/topology.hpp"
-#include "harness/relax.hpp"
 
 namespace contend::queues {
 

@@ -10,8 +10,8 @@
 
 #include "harness/cycle_clock.hpp"
 #include "harness/latency_histogram.hpp"
-#include "harness/thread_team.hpp"
 #include "harness/relax.hpp"
+#include "harness/thread_team.hpp"
 
 namespace contend::queues {
 

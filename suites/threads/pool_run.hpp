@@ -60,9 +60,9 @@
 #include "harness/delays.hpp"
 #include "harness/perturbation.hpp"
 #include "harness/registry.hpp"
+#include "harness/relax.hpp"
 #include "harness/thread_team.hpp"
 #include "harness/topology.hpp"
-#include "harness/relax.hpp"
 #include "suites/threads/pool_report.hpp"
 #include "suites/threads/pool_task_accounting.hpp"
 
