@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -11,6 +12,10 @@
 #include <string>
 
 namespace contend {
+
+int current_os_tid() {
+    return static_cast<int>(syscall(SYS_gettid));
+}
 
 namespace {
 

@@ -19,6 +19,9 @@ std::optional<OsThreadState> read_os_thread_state(int tid);
 // Every thread of this process now, by kernel id.
 std::vector<int> process_thread_ids();
 
+// The calling thread's kernel id (what /proc/self/task/<tid> names).
+int current_os_tid();
+
 // One thread's /proc files, opened once: a read through an open file costs
 // under a microsecond (stat) or two (status) where opening and parsing them
 // anew cost five, and a stress worker asks after every operation it may

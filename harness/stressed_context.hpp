@@ -17,8 +17,6 @@ namespace contend {
 // whose body takes `auto& ctx` is compiled once for each context, so the
 // measured loop carries no trace of stress mode; one that takes
 // ThreadContext& gets the measured loop in stress trials too, unperturbed.
-int current_os_tid();
-
 class StressedContext : public ThreadContext {
   public:
     // `team`: every worker's slot, and `probes` the kernel's view of each

@@ -1,7 +1,6 @@
 #include "harness/thread_context.hpp"
 
 #include <sched.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,10 +12,6 @@
 #include "harness/stressed_context.hpp"
 
 namespace contend {
-
-int current_os_tid() {
-    return static_cast<int>(syscall(SYS_gettid));
-}
 
 TeamConfig team_config(const CaseConfig& c) {
     TeamConfig t{c.threads, c.warmup_ns, c.duration_ns, c.thread_cpus, c.clock->ticks_per_ns};
