@@ -8,10 +8,10 @@
 // after an operation that leaves another thread asleep inside its own (a
 // waiter it may have owed a wake-up: one it woke would be runnable), closes
 // this gate, in some trials after every such operation: every worker stops
-// before its next operation, and only the threads inside an operation go on. The watcher
-// (the team's coordinating thread) is woken at once, judges the threads
-// still inside their operations, and opens the gate as soon as each has
-// finished it, is running (it was woken, or never slept), or sleeps for
+// before its next operation, and only the threads inside an operation go
+// on. The watcher (the team's coordinating thread) is woken at once, judges
+// the threads still inside their operations, and opens the gate as soon as
+// each has finished it, is running (it was woken, or never slept), or sleeps for
 // something that is not there; a waiter asleep beside what it waits for
 // keeps the gate closed until the watch has seen it for its bound, or until
 // a longer bound passes. A correct primitive costs one wake-up per quiet.

@@ -16,7 +16,8 @@ void Team::judge_quiet() {
     }
     const double tpn = cfg_.ticks_per_ns > 0 ? cfg_.ticks_per_ns : 1;
     // Long enough for the watch to see a sleeper whose operation has just
-    // begun (it looks after half its bound) through its whole bound.
+    // begun (it looks after half its bound) through its whole bound: twice
+    // the bound, with ten looks to spare.
     const auto bound = static_cast<std::uint64_t>(
         static_cast<double>(2 * cfg_.stall_ns + kQuietPollNs * 10) * tpn);
     if (!stall_.empty() || now - quiet_since_ > bound || quiet_settled()) {
