@@ -4,7 +4,6 @@
 #include <cmath>
 #include <vector>
 
-#include "harness/busy_work.hpp"
 #include "harness/case_plan.hpp"
 #include "harness/cycle_clock.hpp"
 #include "harness/empty_loop.hpp"
@@ -13,7 +12,7 @@
 namespace contend {
 
 nlohmann::json measure_fidelity(const Registry& r, const std::string& pin,
-                                const cycle_clock::Calibration& clock, const BusyWork& busy) {
+                                const cycle_clock::Calibration& clock) {
     nlohmann::json out = nlohmann::json::object();
     const double empty_ns = empty_loop_ns();
     out["empty_loop_ns"] = finite_or_null(empty_ns);
@@ -31,7 +30,6 @@ nlohmann::json measure_fidelity(const Registry& r, const std::string& pin,
         cfg.warmup_ns = 10'000'000;
         cfg.duration_ns = 50'000'000;
         cfg.thread_cpus = plan_pinning(pin == "none" ? "compact" : pin, pc.threads);
-        cfg.busy = &busy;
         cfg.clock = &clock;
         std::vector<double> ns;
         for (int rep = 0; rep < 3; ++rep) {

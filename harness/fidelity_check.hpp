@@ -10,7 +10,6 @@
 
 namespace contend {
 
-class BusyWork;
 namespace cycle_clock {
 struct Calibration;
 }
@@ -19,6 +18,6 @@ struct Calibration;
 // each control of r.fidelity_probes() run 3 times (50 ms windows), pinned by
 // `pin` ("compact" when "none").
 nlohmann::json measure_fidelity(const Registry& r, const std::string& pin,
-                                const cycle_clock::Calibration& clock, const BusyWork& busy);
+                                const cycle_clock::Calibration& clock);
 
 }  // namespace contend

@@ -91,24 +91,20 @@ Perturbation Perturbation::draw(std::mt19937_64& rng) {
     return p;
 }
 
-PerturbationInjector::PerturbationInjector(const Perturbation& p, int thread, double ticks_per_ns,
-                                           double busy_iterations_per_ns)
+PerturbationInjector::PerturbationInjector(const Perturbation& p, int thread, double ticks_per_ns)
     : p_(p),
       rng_(p.seed ^ (0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(thread + 1))),
-      ticks_per_ns_(ticks_per_ns > 0 ? ticks_per_ns : 1),
-      iterations_per_ns_(busy_iterations_per_ns > 0 ? busy_iterations_per_ns : 1) {
+      ticks_per_ns_(ticks_per_ns > 0 ? ticks_per_ns : 1) {
     if (p.pace_max_ns > 0)
-        pace_iterations_ = static_cast<std::uint64_t>(
-            static_cast<double>(
-                std::uniform_int_distribution<std::int64_t>(0, p.pace_max_ns)(rng_)) *
-            iterations_per_ns_);
+        pace_ticks_ = BusyWork::current().ticks_for(static_cast<double>(
+            std::uniform_int_distribution<std::int64_t>(0, p.pace_max_ns)(rng_)));
 }
 
 void PerturbationInjector::around() {
     if (p_.stutter_period_ns) stutter();
     if (p_.delay_chance && roll() < p_.delay_chance) {
         const auto ns = std::uniform_int_distribution<std::int64_t>(1, p_.delay_max_ns)(rng_);
-        spin_iterations(static_cast<std::uint64_t>(static_cast<double>(ns) * iterations_per_ns_));
+        spin_for(BusyWork::current().ticks_for(static_cast<double>(ns)));
     }
     if (p_.yield_chance && roll() < p_.yield_chance) sched_yield();
     if (p_.sleep_chance && roll() < p_.sleep_chance)
@@ -117,7 +113,7 @@ void PerturbationInjector::around() {
 
 void PerturbationInjector::after() {
     around();
-    if (pace_iterations_) spin_iterations(pace_iterations_);
+    spin_for(pace_ticks_);
     ++calls_;
     if (p_.migrate_every && calls_ % p_.migrate_every == 0) migrate();
     if (p_.burst_ops && calls_ % p_.burst_ops == 0) sleep_ns(p_.idle_gap_ns);

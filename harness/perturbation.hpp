@@ -61,8 +61,7 @@ struct Perturbation {
 // One thread's injector, used by ThreadContext's stressed loop.
 class PerturbationInjector {
   public:
-    PerturbationInjector(const Perturbation& p, int thread, double ticks_per_ns,
-                         double busy_iterations_per_ns);
+    PerturbationInjector(const Perturbation& p, int thread, double ticks_per_ns);
     void before() { around(); }
     void after();
 
@@ -74,9 +73,9 @@ class PerturbationInjector {
 
     const Perturbation& p_;
     std::mt19937_64 rng_;
-    std::uint64_t pace_iterations_ = 0;  // this thread's own pace (Perturbation::pace_max_ns)
-    std::uint64_t calls_ = 0;            // operations attempted, successful or not
-    double ticks_per_ns_, iterations_per_ns_;
+    std::uint64_t pace_ticks_ = 0;  // this thread's own pace (Perturbation::pace_max_ns)
+    std::uint64_t calls_ = 0;       // operations attempted, successful or not
+    double ticks_per_ns_;
 };
 
 }  // namespace contend

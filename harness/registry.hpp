@@ -16,7 +16,6 @@
 
 namespace contend {
 
-class BusyWork;
 struct Perturbation;
 namespace cycle_clock {
 struct Calibration;
@@ -33,7 +32,6 @@ struct CaseConfig {
     std::int64_t latency_ns = 0;     // the latency phase after the window (0: none)
     std::uint32_t sample_every = 0;  // latency sampling, 1 in N; 0: chosen per thread
     int repetition = 0;
-    const BusyWork* busy = nullptr;
     const cycle_clock::Calibration* clock = nullptr;
     const Perturbation* perturb = nullptr;  // stress trials only (perturbation.hpp)
     // Stress trials: told the stall watch's finding at once (TeamConfig::on_stall).

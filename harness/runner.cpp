@@ -71,13 +71,16 @@ std::string default_output_path() {
     return "results/local/" + host_name() + "-" + utc_timestamp(true) + ".json";
 }
 
+// The run's one delay calibration and what it achieves, measured in the
+// parent right after it (each child checks it again on its own CPUs).
 nlohmann::json delay_calibration(const BusyWork& busy) {
+    nlohmann::json out = busy.to_json();
     nlohmann::json points = nlohmann::json::array();
     for (double ns : {50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0})
-        points.push_back(
-            {{"requested_ns", ns},
-             {"achieved_ns", finite_or_null(busy.measure_ns(busy.iterations_for(ns)))}});
-    return {{"iterations_per_ns", busy.iterations_per_ns()}, {"points", points}};
+        points.push_back({{"requested_ns", ns},
+                          {"achieved_ns", finite_or_null(busy.measure_ns(busy.ticks_for(ns)))}});
+    out["points"] = points;
+    return out;
 }
 
 }  // namespace
@@ -152,7 +155,7 @@ int run_command(const Registry& r, RunOptions opts) {
     const bool tty = isatty(STDERR_FILENO) && !opts.quiet;
     if (!opts.quiet) std::fprintf(stderr, "calibrating timer and delay loop...\n");
     const cycle_clock::Calibration clock = cycle_clock::calibrate();
-    const BusyWork busy = BusyWork::calibrate();
+    const BusyWork& busy = BusyWork::calibrate(clock, Topology::get().compact);
 
     nlohmann::json ctx = environment_context();
     ctx["executable"] = std::filesystem::read_symlink("/proc/self/exe").string();
@@ -191,10 +194,16 @@ int run_command(const Registry& r, RunOptions opts) {
                           {"build_type", ctx.value("build_type", "")},
                           {"cxx_flags", ctx.value("cxx_flags", "")},
                           {"sanitizer", ctx.contains("sanitizer") ? ctx["sanitizer"] : nullptr},
-                          {"delay_iterations_per_ns", busy.iterations_per_ns()}};
+                          {"delay_iterations_per_ns", busy.ticks_per_ns()}};
     ctx["command_line"] = opts.command_line;
     ctx["complete"] = false;
     ctx["warnings"] = environment_warnings(max_threads);
+    for (const auto& c : busy.per_cpu())
+        if (!c.quiet)
+            ctx["warnings"].push_back("delay calibration on CPU " + std::to_string(c.cpu) +
+                                      " found no quiet moment in " + std::to_string(c.attempts) +
+                                      " tries (another process kept it busy): delays there may "
+                                      "be off; see each case's delays.check_off_by");
     if (!cycle_clock::invariant())
         ctx["warnings"].push_back(std::string("the ") + cycle_clock::source() +
                                   " counter is not invariant: latencies in ns are approximate");
@@ -207,7 +216,7 @@ int run_command(const Registry& r, RunOptions opts) {
     if (!opts.quiet)
         for (const auto& w : ctx["warnings"])
             std::fprintf(stderr, "warning: %s\n", w.get<std::string>().c_str());
-    ctx["fidelity"] = measure_fidelity(r, opts.pin, clock, busy);
+    ctx["fidelity"] = measure_fidelity(r, opts.pin, clock);
     if (!opts.quiet) print_fidelity(ctx["fidelity"], clock);
     ResultDocument doc(std::move(ctx), opts.cv_threshold);
     doc.write_atomically(opts.output);
@@ -257,7 +266,6 @@ int run_command(const Registry& r, RunOptions opts) {
         cfg.thread_cpus = plan_pinning(opts.pin, pc.threads);
         cfg.sample_every = opts.sample_every;
         cfg.repetition = step.repetition;
-        cfg.busy = &busy;
         cfg.clock = &clock;
         const CaseRunner& runner = pc.scenario->runners.at(pc.primitive->name);
         CaseWork work = [&](const std::function<void(const nlohmann::json&)>& emit) {

@@ -12,7 +12,7 @@ namespace contend {
 // Version of the measurement protocol (thread_team.hpp): results of
 // different versions are not comparable. 2: untimed windows, sampled latency
 // phase, counts snapshotted at the window's edges.
-inline constexpr int kProtocolVersion = 2;
+inline constexpr int kProtocolVersion = 3;
 
 struct RunOptions {
     std::vector<std::string> targets;

@@ -79,7 +79,6 @@ void settle_options(StressOptions& opts) {
 // What one stress session needs to run a trial.
 struct TrialBench {
     cycle_clock::Calibration clock;
-    BusyWork busy;
     int cpus = 1;
     std::chrono::milliseconds timeout{20'000};
     std::string stack_file;        // where a crashing child writes its stacks
@@ -94,7 +93,6 @@ TrialResult run_trial(const StressTrial& trial, const TrialBench& bench) {
     cfg.threads = trial.kase.threads;
     cfg.warmup_ns = trial.warmup_ns;
     cfg.duration_ns = trial.duration_ns;
-    cfg.busy = &bench.busy;
     cfg.clock = &bench.clock;
     cfg.perturb = &trial.perturb;
     const CaseRunner& runner = trial.kase.scenario->runners.at(trial.kase.primitive->name);
@@ -174,7 +172,7 @@ int stress_command(const Registry& r, StressOptions opts) {
     bench.sanitizer_prefix = scratch + ".sanitizer";
     if (!opts.quiet) std::fprintf(stderr, "calibrating timer and delay loop...\n");
     bench.clock = cycle_clock::calibrate(std::chrono::milliseconds(5));
-    bench.busy = BusyWork::calibrate();
+    BusyWork::calibrate(bench.clock, Topology::get().compact);
 
     StressReport report(opts, targets, bench.cpus);
     InterruptCount interrupts;

@@ -32,8 +32,7 @@ class StressedContext : public ThreadContext {
 
     template <class Op>
     std::uint64_t run(Op&& op) {
-        PerturbationInjector inject(*cfg_.perturb, tid_, cfg_.ticks_per_ns,
-                                    cfg_.busy_iterations_per_ns);
+        PerturbationInjector inject(*cfg_.perturb, tid_, cfg_.ticks_per_ns);
         probes_[tid_].open(current_os_tid());  // read by others after the barrier
         wait_start();
         std::uint64_t n = 0;

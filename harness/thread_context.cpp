@@ -20,7 +20,6 @@ TeamConfig team_config(const CaseConfig& c) {
     t.timer_overhead_ns = c.clock->overhead_ns_median;
     t.perturb = c.perturb;
     t.on_stall = c.on_stall;
-    if (c.busy) t.busy_iterations_per_ns = c.busy->iterations_per_ns();
     return t;
 }
 

@@ -77,22 +77,22 @@ struct Untimed {
 // A busy-work delay as an operation runs it (ThreadContext::delay): a sampled
 // operation also times it, into the worker's record of achieved durations.
 struct Delay {
-    std::uint64_t iterations;
+    std::uint64_t ticks;  // spin_for's argument (prepare_delays)
     LatencyHistogram* achieved;
 
     template <class Clock>
     void operator()(Clock clk) const {
         if constexpr (Clock::timed) {
-            if (iterations == 0) [[likely]]
+            if (ticks == 0) [[likely]]
                 return;
             // Ordered reads: see cycle_clock::now_ordered. They count as
             // reads of the operation, so sampling budgets for them.
             clk.count_reads(2);
             const std::uint64_t t0 = cycle_clock::now_ordered();
-            spin_loop(iterations);
+            spin_ticks(ticks);
             achieved->record(cycle_clock::now_ordered() - t0);
         } else {
-            spin_iterations(iterations);
+            spin_for(ticks);
         }
     }
 };
@@ -160,7 +160,8 @@ struct TeamConfig {
     std::uint32_t sample_every = 0;  // 1 in N timed in the latency phase; 0: chosen per thread
     double timer_overhead_ns = 0;    // cost of one counter read, for choosing N
     // Busy-work delays the operation runs through ctx.delay(i)(clk), in this
-    // order; each worker calibrates them on its own CPU before the barrier.
+    // order; each worker checks the run's calibration on its own CPU before
+    // the barrier (prepare_delays).
     std::vector<DelayRequest> delays{};
     // Called by the coordinator about every `tick_ns` with the workers' slots
     // (e.g. to sample a queue's occupancy from their published counts); must
@@ -171,7 +172,6 @@ struct TeamConfig {
     // Stress mode (`contend stress`): perturb every thread around each
     // operation (perturbation.hpp). Null in every benchmark run.
     const Perturbation* perturb = nullptr;
-    double busy_iterations_per_ns = 1;  // for the perturbation's busy delays
     // Stress mode's stall detector: whether what `thread` waits for inside
     // its operation is there now (the lock is free; an item for a consumer,
     // room for a producer), judged from the slots' published counts and the
@@ -212,9 +212,7 @@ class ThreadContext {
 
     // Delay `i` of TeamConfig::delays as this worker runs it: fetch it once,
     // outside the operation, so the loop keeps its count in a register.
-    Delay delay(std::size_t i) const {
-        return {slot_.delays.iterations[i], &slot_.delays.achieved[i]};
-    }
+    Delay delay(std::size_t i) const { return {slot_.delays.ticks[i], &slot_.delays.achieved[i]}; }
     // The same for a thread on the manual protocol, which times a share of
     // its delays itself (see SampledDelay).
     SampledDelay sampled_delay(std::size_t i) const { return SampledDelay(delay(i)); }

@@ -27,6 +27,10 @@ PLOT = os.path.join(SCRIPTS, "plot.py")
 # CTest names the binary it built; run by hand, the default build folder's.
 BIN = os.environ.get("CONTEND_BIN", os.path.join(ROOT, "build", "contend"))
 # Debian's python3 has jsonschema and matplotlib, which the scripts need.
+# Every delay record's fields (harness/delays.hpp).
+DELAY_KEYS = {"requested", "achieved", "samples", "iterations_per_ns", "overshoot_ns",
+              "check_off_by", "off_by", "flagged"}
+
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 

@@ -240,7 +240,6 @@ TEST(Delivery, MessageFromAProducerThatDoesNotExistFailsTheSample) {
     declared.name = "foreign_queue";
     declared.ordering = "fifo";
     const PrimitiveInfo info = declared;
-    BusyWork busy;
     const auto clock = cycle_clock::calibrate(std::chrono::milliseconds(2));
     for (int producers : {1, 2}) {
         CaseConfig c;
@@ -249,7 +248,6 @@ TEST(Delivery, MessageFromAProducerThatDoesNotExistFailsTheSample) {
         c.threads = producers + 1;
         c.warmup_ns = 2'000'000;
         c.duration_ns = 10'000'000;
-        c.busy = &busy;
         c.clock = &clock;
         c.params.set("producers", std::int64_t{producers});
         c.params.set("consumers", std::int64_t{1});

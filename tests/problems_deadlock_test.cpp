@@ -16,7 +16,6 @@
 #include <mutex>
 #include <string>
 
-#include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
 #include "harness/registry.hpp"
 #include "suites/problems/philosophers_dinner.hpp"
@@ -217,9 +216,8 @@ TEST(DinnerDelays, HarnessShapeSampledOnThePhilosophers) {
     register_problems(r);
     const ScenarioInfo* sc = r.scenario("problems.deadlock");
     ASSERT_NE(sc, nullptr);
-    const BusyWork busy;
     const cycle_clock::Calibration clock{};
-    CaseConfig c = test::short_case(sc->name, r.primitive("ordered"), 3, busy, clock, 60'000'000);
+    CaseConfig c = test::short_case(sc->name, r.primitive("ordered"), 3, clock, 60'000'000);
     test::set_integers(c.params, {{"seats", 3},
                                   {"pickup_gap_ns", 10'000},
                                   {"eat_ns", 2'000},

@@ -22,7 +22,6 @@
 #include <thread>
 #include <vector>
 
-#include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
 #include "harness/registry.hpp"
 #include "harness/relax.hpp"
@@ -200,9 +199,8 @@ TEST_P(GranularityScenario, ShortRunIsValid) {
     const ScenarioInfo* sc = r.scenario("problems.granularity");
     ASSERT_NE(sc, nullptr);
     const auto clock = cycle_clock::calibrate(std::chrono::milliseconds(5));
-    const BusyWork busy;
     CaseConfig c =
-        test::short_case(sc->name, r.primitive(GetParam().primitive), 3, busy, clock, 20'000'000);
+        test::short_case(sc->name, r.primitive(GetParam().primitive), 3, clock, 20'000'000);
     ASSERT_NE(c.primitive, nullptr);
     test::set_integers(c.params, {{"threads", 3},
                                   {"accounts", 32},

@@ -18,7 +18,6 @@
 #include <string>
 #include <utility>
 
-#include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
 #include "harness/sample.hpp"
 #include "suites/locks/lock_catalog.hpp"
@@ -30,13 +29,12 @@
 namespace contend {
 namespace {
 
-const BusyWork kBusy{};  // 1 iteration per ns: delays are approximate, which is fine here
 const cycle_clock::Calibration kClock{};
 const PrimitiveInfo kInfo{.name = "under_test", .family = "rwlock"};
 
 CaseConfig config(int readers, int writers, std::int64_t read_think_ns = 500) {
-    CaseConfig c = test::short_case("problems.starvation", &kInfo, readers + writers, kBusy, kClock,
-                                    30'000'000);
+    CaseConfig c =
+        test::short_case("problems.starvation", &kInfo, readers + writers, kClock, 30'000'000);
     test::set_integers(c.params, {{"readers", readers},
                                   {"writers", writers},
                                   {"read_cs_ns", 3000},

@@ -42,7 +42,6 @@
 #include <string>
 #include <thread>
 
-#include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
 #include "harness/primitive_info.hpp"
 #include "harness/registry.hpp"
@@ -392,7 +391,6 @@ TYPED_TEST(IpcChannel, KilledCaseTakesItsConsumerDown) {
 
 struct Calibrations {
     cycle_clock::Calibration clock = cycle_clock::calibrate();
-    BusyWork busy = BusyWork::calibrate();
 };
 const Calibrations& calibrations() {
     static const Calibrations c;
@@ -413,7 +411,6 @@ CaseConfig small_case(std::int64_t duration_ns, std::int64_t capacity = 64) {
     cfg.warmup_ns = 10'000'000;
     cfg.duration_ns = duration_ns;
     cfg.sample_every = 4;
-    cfg.busy = &calibrations().busy;
     cfg.clock = &calibrations().clock;
     return cfg;
 }

@@ -17,11 +17,12 @@ namespace contend::test {
 
 // The CaseConfig of one short repetition, unpinned, with a latency phase half
 // as long as the window in which every operation is timed.
-// `busy` and `clock` must outlive the run; an uncalibrated BusyWork (one
-// iteration per ns) is close enough where only correctness is checked.
+// `clock` must outlive the run; delays use the process's calibration
+// (BusyWork::current(): uncalibrated, one tick per ns, unless a test
+// calibrated it), close enough where only correctness is checked.
 inline CaseConfig short_case(std::string scenario, const PrimitiveInfo* primitive, int threads,
-                             const BusyWork& busy, const cycle_clock::Calibration& clock,
-                             std::int64_t duration_ns, std::int64_t warmup_ns = 2'000'000) {
+                             const cycle_clock::Calibration& clock, std::int64_t duration_ns,
+                             std::int64_t warmup_ns = 2'000'000) {
     CaseConfig c;
     c.scenario = std::move(scenario);
     c.primitive = primitive;
@@ -30,7 +31,6 @@ inline CaseConfig short_case(std::string scenario, const PrimitiveInfo* primitiv
     c.duration_ns = duration_ns;
     c.latency_ns = duration_ns / 2;
     c.sample_every = 1;
-    c.busy = &busy;
     c.clock = &clock;
     return c;
 }
@@ -45,8 +45,8 @@ inline void set_integers(ParamPoint& p,
 // whichever thread timed it and however it was sampled.
 inline void expect_complete_delay_records(const nlohmann::json& delays) {
     for (const auto& [name, d] : delays.items())
-        for (const char* key :
-             {"requested", "achieved", "samples", "iterations_per_ns", "off_by", "flagged"})
+        for (const char* key : {"requested", "achieved", "samples", "iterations_per_ns",
+                                "overshoot_ns", "check_off_by", "off_by", "flagged"})
             EXPECT_TRUE(d.contains(key)) << name << " lacks " << key;
 }
 

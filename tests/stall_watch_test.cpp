@@ -14,7 +14,6 @@
 #include <string>
 #include <thread>
 
-#include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
 #include "harness/perturbation.hpp"
 #include "harness/quiet_gate.hpp"
@@ -137,7 +136,6 @@ TEST(StallWatch, AConsumerAsleepBesideItsPoisonIsAStallAfterTheStop) {
     declared.ordering = "fifo";
     declared.blocking = true;
     const PrimitiveInfo info = declared;
-    BusyWork busy;
     const auto clock = cycle_clock::calibrate(std::chrono::milliseconds(2));
     const Perturbation none;  // stress mode, nothing injected
     CaseConfig c;
@@ -146,7 +144,6 @@ TEST(StallWatch, AConsumerAsleepBesideItsPoisonIsAStallAfterTheStop) {
     c.threads = 3;
     c.warmup_ns = 2'000'000;
     c.duration_ns = 20'000'000;
-    c.busy = &busy;
     c.clock = &clock;
     c.perturb = &none;
     c.params.set("producers", std::int64_t{1});

@@ -20,7 +20,7 @@ from e2e_support import load, run  # noqa: E402
 
 FAST = ["--duration", "40ms", "--warmup", "10ms", "--repetitions", "2", "--quiet"]
 # The harness's report of a delay (harness/delays.hpp, report_delays).
-DELAY_KEYS = {"requested", "achieved", "samples", "iterations_per_ns", "off_by", "flagged"}
+DELAY_KEYS = e2e.DELAY_KEYS
 STRATEGIES = ["naive", "ordered", "scoped_lock", "trylock_backoff", "waiter"]
 
 

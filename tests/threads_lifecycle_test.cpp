@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <string>
 
-#include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
 #include "harness/registry.hpp"
 #include "suites/threads/lifecycle_footprint.hpp"
@@ -50,7 +49,7 @@ class Lifecycle : public ::testing::TestWithParam<std::string> {
     // tests, starting and joining 4 threads took the whole of a 10 ms phase.
     static Sample run(const std::string& primitive, int creators, std::int64_t stack_kib,
                       int parked) {
-        CaseConfig c = test::short_case(kScenario, registry_->primitive(primitive), creators, busy_,
+        CaseConfig c = test::short_case(kScenario, registry_->primitive(primitive), creators,
                                         *clock_, 60'000'000);
         test::set_integers(c.params,
                            {{"threads", creators}, {"stack_kib", stack_kib}, {"parked", parked}});
@@ -59,7 +58,6 @@ class Lifecycle : public ::testing::TestWithParam<std::string> {
 
     static inline Registry* registry_ = nullptr;
     static inline cycle_clock::Calibration* clock_ = nullptr;
-    static inline BusyWork busy_{};
 };
 
 TEST_P(Lifecycle, EveryItemRunsOnceAndNoThreadOutlivesTheRepetition) {

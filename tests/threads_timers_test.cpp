@@ -9,7 +9,6 @@
 
 #include <string>
 
-#include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
 #include "harness/registry.hpp"
 #include "suites/threads/register_threads.hpp"
@@ -147,14 +146,13 @@ TEST(TimersScenario, RegisteredCaseIsValidAndRecordsTheSlack) {
     register_timers_scenario(r);
     const ScenarioInfo& sc = *r.scenario("threads.timers");
     const auto clock = cycle_clock::calibrate(milliseconds(5));
-    BusyWork busy;
     for (const std::string pattern : {"periodic", "cancel"}) {
         ParamPoint p;
         p.set("delay_us", std::int64_t{500});
         p.set("pattern", pattern);
         p.set("slack_ns", std::int64_t{1000});
         CaseConfig c = test::short_case(sc.name, r.primitive("cv_wait_until"), sc.thread_count(p),
-                                        busy, clock, 10'000'000, 1'000'000);
+                                        clock, 10'000'000, 1'000'000);
         c.params = p;
         const Sample s = sc.runners.at("cv_wait_until")(c);
         SCOPED_TRACE(pattern);

@@ -111,10 +111,9 @@ TEST(CounterLayout, PackedSlotsShareLinesPaddedSlotsDoNot) {
 
 // The scenario's own run, short windows, read-heavy where a live total exists.
 TYPED_TEST(CounterTest, ScenarioRunValidates) {
-    const BusyWork busy;
     const cycle_clock::Calibration clock;
     PrimitiveInfo info{.name = "under_test"};
-    CaseConfig c = test::short_case("threads.tls", &info, 3, busy, clock, 10'000'000);
+    CaseConfig c = test::short_case("threads.tls", &info, 3, clock, 10'000'000);
     test::set_integers(
         c.params, {{"threads", 3}, {"read_pct", TypeParam::kLiveRead ? 20 : 0}, {"think_ns", 0}});
     const Sample s = run_tls<TypeParam>(c);

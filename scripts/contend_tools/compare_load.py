@@ -116,17 +116,18 @@ def machine_text(m):
 # --sample-every 1000 is not "10x faster" than one at 1: it times less.
 MEASUREMENT_EXACT = ("protocol_version", "sample_every", "latency_window_ns", "duration_ns",
                      "warmup_ns", "pin", "build_type", "cxx_flags", "sanitizer")
-# The calibration of the machine's busy-work loop is itself a measurement: it
-# must agree within a relative tolerance (--delay-tolerance).
+# The busy-work delay's units per requested ns is itself a measurement: it
+# must agree within a relative tolerance (--delay-tolerance). Since protocol
+# 3 the delay is a deadline on the cycle counter and this is the counter's
+# rate, steady on one machine; before, it was a loop's iterations per ns.
 MEASUREMENT_TOLERANT = ("delay_iterations_per_ns",)
 MEASUREMENT_FIELDS = MEASUREMENT_EXACT + MEASUREMENT_TOLERANT
 # Recorded and reported, never a reason to refuse: interleaved or sequential
 # repetitions, and the shuffle's seed.
 MEASUREMENT_RECORDED = ("order", "seed")
-# 25 %: the loop runs at one iteration per cycle, so its calibration is the
-# core's clock; the shared 2-vCPU VM moved it by 2x between runs minutes apart
-# (turbo and the host's load), and a pair measured at such different clocks is
-# not comparable anyway. 5 % refused nearly every pair of real runs.
+# 25 %: for protocol 2 files, whose loop ran at one iteration per cycle: the
+# shared 2-vCPU VM moved that by 2x between runs minutes apart (the host's
+# load). A protocol 3 counter rate does not move at all.
 DELAY_TOLERANCE = 0.25
 # Files written before context.measurement existed.
 LEGACY_PROTOCOL = 1

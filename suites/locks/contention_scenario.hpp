@@ -88,7 +88,7 @@ Sample run_contention(const CaseConfig& c) {
         const Delay cs = ctx.delay(kCsDelay), think = ctx.delay(kThinkDelay);
         GuardedLine* const first_line = lines.data();
         GuardedLine* const end_line = first_line + lines.size();
-        const bool busy_cs = first_line != end_line || cs.iterations != 0;
+        const bool busy_cs = first_line != end_line || cs.ticks != 0;
         auto op = [&](auto clk) {
             const std::uint64_t t0 = clk.now();
             lock->value.lock();

@@ -162,12 +162,12 @@ struct Dinner {
         // Think a random 0..2x think_ns: seats that think in lockstep would
         // all reach for their left fork together and deadlock on the first
         // round, which demonstrates nothing about how long it takes. The
-        // draw is uniform over 0..2n loop iterations, n those of think_ns,
+        // draw is uniform over 0..2n deadline ticks, n those of think_ns,
         // so its mean is the requested think_ns; the achieved record holds
         // the drawn durations, whose mean is the figure to compare with it.
         auto think_once = [&](auto clk) {
-            if (think.iterations == 0) return;
-            Delay{next(rng) % (2 * think.iterations + 1), think.achieved}(clk);
+            if (think.ticks == 0) return;
+            Delay{next(rng) % (2 * think.ticks + 1), think.achieved}(clk);
         };
         // Its own loop, not ThreadContext::run: the coordinator below must
         // see a stuck table, so a meal is never batched behind a phase check.

@@ -88,8 +88,8 @@ Sample run_starvation(const CaseConfig& c) {
         auto& st = stats[me];
         auto& g = *guarded;
         prepare_delays(delays[writer], st.delays);
-        const Delay cs{st.delays.iterations[kCs], &st.delays.achieved[kCs]};
-        const Delay think{st.delays.iterations[kThink], &st.delays.achieved[kThink]};
+        const Delay cs{st.delays.ticks[kCs], &st.delays.achieved[kCs]};
+        const Delay think{st.delays.ticks[kThink], &st.delays.achieved[kThink]};
         // 1 in `every` operations times its two delays (four counter reads),
         // by the harness's budget rule against the delays alone: a writer's
         // rare, long operations every time, so a starved writer's few are

@@ -52,7 +52,6 @@ Sample run_pool(const CaseConfig& c) {
     cfg.sample_every = c.sample_every ? c.sample_every : kFixedSampleEvery;
     cfg.perturb = c.perturb;
     cfg.ticks_per_ns = c.clock ? c.clock->ticks_per_ns : 1;
-    cfg.busy_iterations_per_ns = c.busy->iterations_per_ns();
 
     auto run = std::make_unique<Run>(cfg);
     SlotTable& slots = run->slots();

@@ -103,7 +103,7 @@ class PoolRun {
         std::uint32_t sample_every = 1;
         // Stress mode: the submitters are perturbed around each submission.
         const Perturbation* perturb = nullptr;
-        double ticks_per_ns = 1, busy_iterations_per_ns = 1;
+        double ticks_per_ns = 1;
     };
 
     // Slots: workers and submitters, plus room for a library that lets the
@@ -163,8 +163,7 @@ class PoolRun {
         std::uint64_t& reserved = me.reserved;
         // Stress mode only; a benchmark run pays one predictable branch.
         std::optional<PerturbationInjector> inject;
-        if (cfg_.perturb)
-            inject.emplace(*cfg_.perturb, index, cfg_.ticks_per_ns, cfg_.busy_iterations_per_ns);
+        if (cfg_.perturb) inject.emplace(*cfg_.perturb, index, cfg_.ticks_per_ns);
         // While the budget is full the submitter waits: a few polls with
         // `pause` (room usually appears within a task or two), then yields,
         // so that oversubscribed workers get the CPU. The time it spends

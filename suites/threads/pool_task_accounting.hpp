@@ -129,9 +129,8 @@ class SlotTable {
         for (int i = 0; i < capacity; ++i) {
             TaskSlot& s = slots_[i];
             s.done_for.reset(new std::atomic<std::uint64_t>[submitters]());
-            s.delays.iterations[0] = task.iterations[0];
-            s.delays.iterations_per_ns = task.iterations_per_ns;
-            s.task = SampledDelay(Delay{task.iterations[0], &s.delays.achieved[0]});
+            s.delays = task;
+            s.task = SampledDelay(Delay{task.ticks[0], &s.delays.achieved[0]});
         }
     }
 
