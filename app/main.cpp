@@ -111,7 +111,8 @@ int cmd_run(const Registry& reg, const std::vector<std::string>& args,
         "case-timeout", po::value(&timeout),
         "watchdog limit per case (default: 3x expected + 10s)")(
         "cv-threshold", po::value(&o.cv_threshold)->default_value(0.10),
-        "flag a case unstable above this throughput CV")("quiet,q", "no progress or summary");
+        "flag a case unstable above this robust throughput spread (1.4826 MAD / median, "
+        "read like a CV)")("quiet,q", "no progress or summary");
     po::variables_map vm;
     if (!parse_command(desc, args, vm, o.targets)) return 0;
     if (!threads.empty()) o.values["threads"] = threads;

@@ -97,7 +97,7 @@ void print_summary(const std::vector<SummaryRow>& rows, const std::string& outpu
     std::size_t width = 4;
     for (const auto& r : rows) width = std::max(width, r.name.size());
     std::printf("%-*s  %-8s %12s %6s %11s %6s\n", static_cast<int>(width), "case", "status",
-                "throughput", "jain", "p99 wait", "cv");
+                "throughput", "jain", "p99 wait", "spread");
     int bad = 0, unstable = 0, expected = 0;
     for (const auto& r : rows) {
         bad += !r.summary.good();
@@ -109,8 +109,8 @@ void print_summary(const std::vector<SummaryRow>& rows, const std::string& outpu
             fmt(r.summary.median_jain, "%.3f").c_str(),
             fmt(r.summary.median_p99_ns, r.summary.p99_below_resolution ? "<res %.0f" : "%.0f ns")
                 .c_str(),
-            fmt(r.summary.throughput_cv ? std::optional(*r.summary.throughput_cv * 100)
-                                        : std::nullopt,
+            fmt(r.summary.throughput_spread ? std::optional(*r.summary.throughput_spread * 100)
+                                            : std::nullopt,
                 "%.1f%%")
                 .c_str(),
             r.summary.extended_windows ? "  unstable (window extended)"
@@ -124,7 +124,8 @@ void print_summary(const std::vector<SummaryRow>& rows, const std::string& outpu
                         r.name.c_str(), r.summary.detail.c_str());
     std::printf(
         "%zu cases, %d not ok, %d as expected of a primitive that demonstrates a failure, "
-        "%d unstable (throughput cv above threshold, or a window extended because the machine "
+        "%d unstable (throughput's robust spread, 1.4826 MAD / median, above the threshold, or "
+        "a window extended because the machine "
         "ran no worker in it). '<res': p99 under %.0fx the timer's resolution. Results: %s\n",
         rows.size(), bad, expected, unstable, kResolutionFactor, output_path.c_str());
 }

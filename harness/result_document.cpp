@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 
+#include "harness/outlier_repetitions.hpp"
 #include "harness/params.hpp"
 #include "harness/sample.hpp"
 #include "harness/stats.hpp"
@@ -180,10 +181,13 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         }
         summary.median_items_per_second = ips.n ? std::optional(ips.median) : std::nullopt;
         summary.throughput_cv = ips.cv;
+        summary.throughput_spread = ips.robust_spread;
+        summary.outliers = outlier_repetitions(rows, ips);
         for (const auto& r : rows)
             summary.extended_windows +=
                 number(r["metrics"].value("window_extended_ns", nlohmann::json())).value_or(0) > 0;
-        summary.unstable = (ips.cv && *ips.cv > cv_threshold_) || summary.extended_windows > 0;
+        summary.unstable = (ips.robust_spread && *ips.robust_spread > cv_threshold_) ||
+                           summary.extended_windows > 0;
         std::vector<double> jain, p99, over_bare;
         double resolution_ns = 0;
         for (const auto& r : rows) {
@@ -220,6 +224,9 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         {"extended_windows", summary.extended_windows},
         {"throughput_cv",
          summary.throughput_cv ? finite_or_null(*summary.throughput_cv) : nlohmann::json(nullptr)},
+        {"throughput_spread", summary.throughput_spread ? finite_or_null(*summary.throughput_spread)
+                                                        : nlohmann::json(nullptr)},
+        {"outliers", summary.outliers.is_null() ? nlohmann::json::array() : summary.outliers},
         {"wall_seconds", finite_or_null(wall_seconds)},
     });
     if (!deadlock.is_null()) doc_["cases"].back()["deadlock"] = std::move(deadlock);

@@ -19,6 +19,10 @@ struct CaseSummary {
     bool good() const { return status == "ok" || expected; }
     std::optional<double> median_items_per_second, median_jain, median_p99_ns;
     std::optional<double> throughput_cv;
+    // stats.hpp's robust spread of the repetitions' throughput: what
+    // `unstable` is judged on (the CV stays in the JSON).
+    std::optional<double> throughput_spread;
+    nlohmann::json outliers;            // outlier_repetitions(), null before aggregation
     bool p99_below_resolution = false;  // under kResolutionFactor x the timer's step
     // 1x1 queue samples: the harness's figure over the same queue's bare loop.
     std::optional<double> median_harness_over_bare;

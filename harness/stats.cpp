@@ -30,6 +30,9 @@ long double sum_sq_dev(std::span<const double> v, long double mean) {
 
 }  // namespace
 
+// The MAD of a normal sample times this estimates its standard deviation.
+constexpr double kMadToSigma = 1.4826;
+
 Summary summarize(std::span<const double> values) {
     Summary s;
     s.n = values.size();
@@ -49,7 +52,17 @@ Summary summarize(std::span<const double> values) {
             std::sqrt(sum_sq_dev(values, mean) / static_cast<long double>(s.n - 1)));
     }
     if (s.mean != 0) s.cv = s.stddev / s.mean;
+    std::vector<double> deviations;
+    for (double v : sorted) deviations.push_back(std::fabs(v - s.median));
+    std::sort(deviations.begin(), deviations.end());
+    s.mad = (s.n % 2 == 1) ? deviations[mid] : (deviations[mid - 1] + deviations[mid]) / 2.0;
+    if (s.median != 0) s.robust_spread = kMadToSigma * s.mad / std::fabs(s.median);
     return s;
+}
+
+bool is_outlier(const Summary& s, double x) {
+    const double band = std::max(3 * kMadToSigma * s.mad, 0.02 * std::fabs(s.median));
+    return s.n >= 3 && std::fabs(x - s.median) > band;
 }
 
 Fairness fairness(std::span<const double> per_thread_ops, double starved_fraction) {

@@ -18,6 +18,7 @@
 #include "harness/busy_work.hpp"
 #include "harness/cycle_clock.hpp"
 #include "harness/latency_histogram.hpp"
+#include "harness/outlier_repetitions.hpp"
 #include "harness/stats.hpp"
 #include "harness/topology.hpp"
 
@@ -87,6 +88,48 @@ TEST(Fairness, EmptyAndAllZero) {
 }
 
 // ---- summary ----------------------------------------------------------------
+
+// Four repetitions agreeing to 0.5 % and one at a slow moment: the CV reads
+// the one, the robust spread the four, and only the one is an outlier.
+TEST(Summary, RobustSpreadIgnoresOneOutlierAndNamesIt) {
+    const std::vector<double> x{100.0, 100.5, 99.8, 100.2, 80.0};
+    const Summary s = summarize(x);
+    ASSERT_TRUE(s.cv && s.robust_spread);
+    EXPECT_GT(*s.cv, 0.08);
+    EXPECT_LT(*s.robust_spread, 0.01);
+    EXPECT_NEAR(s.mad, 0.2, 1e-9);  // |x - 100|: 0, 0.2, 0.2, 0.5, 20
+    for (double v : x) EXPECT_EQ(is_outlier(s, v), v == 80.0) << v;
+    // Within the 2 % floor nothing is an outlier however tight the rest.
+    const Summary tight = summarize(std::vector<double>{100, 100, 100, 100, 101.5});
+    EXPECT_FALSE(is_outlier(tight, 101.5));
+    EXPECT_FALSE(summarize(std::vector<double>{1.0, 2.0}).robust_spread == std::nullopt);
+    EXPECT_FALSE(is_outlier(summarize(std::vector<double>{1.0, 2.0}), 2.0));  // n < 3
+}
+
+// Outlier repetitions are named with what their own record shows.
+TEST(OutlierRepetitions, NamedWithTheirCauses) {
+    auto row = [](double ips) {
+        return nlohmann::json{
+            {"items_per_second", ips},
+            {"metrics", {{"window_extended_ns", 0}}},
+            {"per_thread", nlohmann::json::array({{{"involuntary_cs", 2}, {"pinned", true}}})},
+            {"delays", {{"cs_ns", {{"flagged", false}, {"check_off_by", 0.01}}}}}};
+    };
+    std::vector<nlohmann::json> rows{row(100), row(101), row(99), row(70), row(100), row(60)};
+    rows[3]["metrics"]["window_extended_ns"] = 5e6;
+    rows[3]["delays"]["cs_ns"]["flagged"] = true;
+    rows[4]["per_thread"][0]["involuntary_cs"] = 500;  // not an outlier: no name for it
+    rows[5]["metrics"] = nullptr;                      // a scenario without metrics
+    std::vector<double> ips;
+    for (const auto& r : rows) ips.push_back(r["items_per_second"].get<double>());
+    const nlohmann::json out = outlier_repetitions(rows, summarize(ips));
+    ASSERT_EQ(out.size(), 2u) << out.dump();
+    EXPECT_EQ(out[0]["repetition"], 3);
+    EXPECT_EQ(out[0]["causes"], nlohmann::json({"window extended", "delay off"}));
+    EXPECT_NEAR(out[0]["off_by"].get<double>(), 70.0 / 99.5 - 1, 1e-9);
+    EXPECT_EQ(out[1]["repetition"], 5);
+    EXPECT_EQ(out[1]["causes"], nlohmann::json({"none recorded"}));
+}
 
 TEST(Summary, OddCount) {
     const std::vector<double> x{9, 1, 5};

@@ -18,7 +18,7 @@ the same verdicts), printed beside the change: "+3.1% [-1.2, +7.4]". Verdicts:
 
   worse / better   corrected p <= alpha AND the medians moved by at least
                    --min-effect (5 %) in the bad / good direction
-  unstable         no significant change, CV above --cv-threshold on a side
+  unstable         no significant change, robust spread (MAD) above --cv-threshold
   same             no move of --min-effect is significant, and the whole
                    interval lies strictly inside +-min-effect
   inconclusive     neither: the medians moved by less than min-effect but the
@@ -111,7 +111,8 @@ def parser():
     ap.add_argument("--min-effect", type=fraction, default=0.05, metavar="FRACTION",
                     help="smallest relative change of the medians that counts (default 5%%)")
     ap.add_argument("--cv-threshold", type=fraction, default=0.10, metavar="FRACTION",
-                    help="a side above this CV makes a non-significant figure unstable "
+                    help="a side above this robust spread (1.4826 MAD / median, read like a "
+                         "CV) makes a non-significant figure unstable "
                          "(default 10%%, contend run's own default)")
     ap.add_argument("--correction", choices=("bh", "holm"), default="bh",
                     help="Benjamini-Hochberg (default) or Holm")

@@ -109,7 +109,7 @@ def _side_line(label, side):
 def _settings_line(s):
     b = s["bootstrap"]
     return ("Mann-Whitney U (two-sided, exact); %s %s, alpha %.3g; min effect %.0f%%; "
-            "unstable above CV %.0f%%; same needs the %.0f%% bootstrap CI of the median change "
+            "unstable above spread %.0f%%; same needs the %.0f%% bootstrap CI of the median change "
             "(%d resamples) inside +-%.0f%%; delay calibrations may differ by %.3g%%"
             % (s["correction_name"], s["family_text"], s["alpha"], 100 * s["min_effect"],
                100 * s["cv_threshold"], 100 * b["level"], b["resamples"],

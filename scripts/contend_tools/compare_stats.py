@@ -181,6 +181,18 @@ def cv(values):
     return statistics.stdev(values) / abs(mean)
 
 
+def robust_spread(values):
+    """1.4826 x the median absolute deviation / |median|: read like a CV, but
+    one outlying repetition among five cannot move it (harness/stats.hpp);
+    None when undefined."""
+    if not values:
+        return None
+    med = statistics.median(values)
+    if med == 0:
+        return None if any(values) else 0.0
+    return 1.4826 * statistics.median([abs(v - med) for v in values]) / abs(med)
+
+
 def relative_change(base, new):
     """(new - base) / base of two medians; None where base is 0 and new is not."""
     if base is None or new is None:
