@@ -34,6 +34,9 @@ const char* BuildInfo::cxx_flags() {
 const char* BuildInfo::sanitizer() {
     return CONTEND_SANITIZER;
 }
+const char* BuildInfo::peer_libraries() {
+    return CONTEND_PEER_LIBRARIES;
+}
 
 namespace {
 
@@ -135,6 +138,7 @@ nlohmann::json environment_context() {
                                ? nlohmann::json(nullptr)
                                : nlohmann::json(BuildInfo::git_tree_dirty() == 1)},
         {"compiler", BuildInfo::compiler()},
+        {"peer_libraries", BuildInfo::peer_libraries()},
         {"cxx_flags", BuildInfo::cxx_flags()},
         {"build_type", build_type},
         {"sanitizer", BuildInfo::sanitizer()[0] ? nlohmann::json(BuildInfo::sanitizer())

@@ -19,6 +19,8 @@ struct BuildInfo {
     static const char* compiler();
     static const char* cxx_flags();
     static const char* sanitizer();  // "", "address", "thread"
+    // "libtbb-dev=2021.8.0-2 ..." as dpkg reported them when CMake configured.
+    static const char* peer_libraries();
 };
 
 // Context fields that do not depend on the run's options.

@@ -4,11 +4,13 @@
 
 namespace contend {
 
-void LatencyHistogram::merge(const LatencyHistogram& other) noexcept {
+void LatencyHistogram::merge(const LatencyHistogram& other, std::uint64_t weight) noexcept {
     if (other.count_ == 0) return;
-    for (std::size_t i = 0; i < kBucketCount; ++i) counts_[i] += other.counts_[i];
+    if (weight == 0) weight = 1;
+    for (std::size_t i = 0; i < kBucketCount; ++i) counts_[i] += other.counts_[i] * weight;
     count_ += other.count_;
-    sum_ += other.sum_;
+    weight_ += other.weight_ * weight;
+    sum_ += other.sum_ * weight;
     if (other.min_ < min_) min_ = other.min_;
     if (other.max_ > max_) max_ = other.max_;
 }
@@ -17,19 +19,20 @@ void LatencyHistogram::clear() noexcept {
     // In place: assigning a fresh object would put a 15 KiB temporary on the stack.
     counts_.fill(0);
     count_ = 0;
+    weight_ = 0;
     min_ = std::numeric_limits<std::uint64_t>::max();
     max_ = 0;
     sum_ = 0;
 }
 
 double LatencyHistogram::mean() const noexcept {
-    if (count_ == 0) return 0;
+    if (weight_ == 0) return 0;
     // Integer division first keeps the quotient exact however large the sum;
     // only the remainder's fraction goes through floating point.
-    const Sum whole = sum_ / count_;
-    const Sum rem = sum_ % count_;
+    const Sum whole = sum_ / weight_;
+    const Sum rem = sum_ % weight_;
     return static_cast<double>(whole) +
-           static_cast<double>(static_cast<long double>(rem) / static_cast<long double>(count_));
+           static_cast<double>(static_cast<long double>(rem) / static_cast<long double>(weight_));
 }
 
 std::uint64_t LatencyHistogram::percentile(double p) const noexcept {
@@ -41,12 +44,12 @@ std::uint64_t LatencyHistogram::percentile(double p) const noexcept {
     // an integer is taken as that integer: 99.9 is not representable, and
     // ceil(99.9000000000000057/100 * 1000) would otherwise give rank 1000,
     // not the 999 the caller meant.
-    double x = p / 100.0 * static_cast<double>(count_);
+    double x = p / 100.0 * static_cast<double>(weight_);
     const double r = std::nearbyint(x);
     if (std::fabs(x - r) <= 1e-9 * (r > 1 ? r : 1)) x = r;
     std::uint64_t rank = static_cast<std::uint64_t>(std::ceil(x));
     if (rank < 1) rank = 1;
-    if (rank >= count_) return max_;
+    if (rank >= weight_) return max_;
     if (rank == 1) return min_;
 
     std::uint64_t seen = 0;
@@ -60,7 +63,7 @@ std::uint64_t LatencyHistogram::percentile(double p) const noexcept {
             return v;
         }
     }
-    return max_;  // unreachable while counts_ and count_ agree
+    return max_;  // unreachable while counts_ and weight_ agree
 }
 
 std::vector<std::pair<std::uint64_t, std::uint64_t>> LatencyHistogram::buckets() const {

@@ -83,6 +83,17 @@ nlohmann::json delay_calibration(const BusyWork& busy) {
     return out;
 }
 
+// Where the threads of this run go: the CPU each thread index gets under the
+// pin policy (all allowed CPUs' worth; empty for "none") and the map of
+// those CPUs onto packages, cores and SMT siblings. Part of the comparison
+// key: the same policy name on another CPU map is another placement.
+nlohmann::json placement(const std::string& pin) {
+    const Topology& topo = Topology::get();
+    return {{"order", plan_pinning(pin, topo.allowed_cpus())},
+            {"cores", topo.cores},
+            {"cpu_map", topo.cpu_map()}};
+}
+
 }  // namespace
 
 namespace {
@@ -194,7 +205,11 @@ int run_command(const Registry& r, RunOptions opts) {
                           {"build_type", ctx.value("build_type", "")},
                           {"cxx_flags", ctx.value("cxx_flags", "")},
                           {"sanitizer", ctx.contains("sanitizer") ? ctx["sanitizer"] : nullptr},
-                          {"delay_iterations_per_ns", busy.ticks_per_ns()}};
+                          {"delay_iterations_per_ns", busy.ticks_per_ns()},
+                          {"compiler", ctx["compiler"]},
+                          {"peer_libraries", ctx["peer_libraries"]},
+                          {"kernel", ctx["kernel"]},
+                          {"placement", placement(opts.pin)}};
     ctx["command_line"] = opts.command_line;
     ctx["complete"] = false;
     ctx["warnings"] = environment_warnings(max_threads);

@@ -11,8 +11,12 @@ namespace contend {
 
 // Version of the measurement protocol (thread_team.hpp): results of
 // different versions are not comparable. 2: untimed windows, sampled latency
-// phase, counts snapshotted at the window's edges.
-inline constexpr int kProtocolVersion = 3;
+// phase, counts snapshotted at the window's edges. 3: one delay, a deadline
+// spin calibrated once per run. 4: latency percentiles weighted by
+// operations, compact placement one thread per core before SMT siblings, no
+// occupancy tick beside a worker without a spare CPU; the comparison key
+// holds the compiler, peer libraries, kernel and placement.
+inline constexpr int kProtocolVersion = 4;
 
 struct RunOptions {
     std::vector<std::string> targets;

@@ -39,6 +39,7 @@ nlohmann::json latency_to_json(const LatencyHistogram& h, const cycle_clock::Cal
                      {"timer_overhead_ns", finite_or_null(clock.overhead_ns_median)},
                      {"resolution_ns", finite_or_null(clock.resolution_ns)}};
     nlohmann::json below = nlohmann::json::array();
+    nlohmann::json too_few = nlohmann::json::array();
     const std::pair<const char*, double> points[] = {
         {"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}};
     if (h.count() == 0) {
@@ -49,10 +50,13 @@ nlohmann::json latency_to_json(const LatencyHistogram& h, const cycle_clock::Cal
             const double ns = static_cast<double>(h.percentile(p)) / tpn;
             j[key] = finite_or_null(ns);
             if (ns < kResolutionFactor * clock.resolution_ns) below.push_back(key);
+            if (static_cast<double>(h.count()) * (100 - p) / 100 < kMinTailSamples - 1e-9)
+                too_few.push_back(key);
         }
         j["max"] = finite_or_null(static_cast<double>(h.max()) / tpn);
     }
     j["below_resolution"] = below;
+    j["too_few_samples"] = too_few;
     return j;
 }
 

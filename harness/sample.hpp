@@ -68,15 +68,27 @@ struct Sample {
     void fail(const std::string& what);
 };
 
+// The weight of thread `t`'s latency samples in a merged histogram: the N
+// of its 1-in-N sampling, so that percentiles weight operations, not threads
+// (LatencyHistogram::merge); 1 for a thread that timed every operation.
+inline std::uint64_t latency_weight(const Sample& s, std::size_t t) {
+    return t < s.threads.size() && s.threads[t].sample_every != 0 ? s.threads[t].sample_every : 1;
+}
+
 // Turns a sample into the measured part of a result row (everything but the
 // case identity): iterations, real_time, cpu_time, items_per_second, metrics,
 // per_thread, latency (converted to ns), delays, validation.
 // Latencies carry the timer's overhead and resolution beside them, and every
 // percentile under kResolutionFactor x the resolution is named in
-// `below_resolution`.
+// `below_resolution`, and every one with fewer than kMinTailSamples samples
+// beyond it (p99 needs 1,000 samples, p99.9 10,000) in `too_few_samples`:
+// both are kept for reading and never gated (compare.py, ab.py).
 nlohmann::json sample_to_json(const Sample& s, const cycle_clock::Calibration& clock, int cpus);
 
 inline constexpr double kResolutionFactor = 10;
+// A tail percentile read from fewer samples beyond it is one or two
+// operations' luck: p99 of 300 samples is the third-slowest of them.
+inline constexpr double kMinTailSamples = 10;
 // Fairness figures need this many operations in the fair share (Σx / n): one
 // operation more or less then moves a thread's share by at most 1 %, while
 // with a handful per thread (a collapsed, oversubscribed case) the index

@@ -193,6 +193,14 @@ struct TeamConfig {
     std::function<void()> after_stop{};
 };
 
+// Whether TeamConfig::tick may run: only with a CPU to spare beside the
+// workers, where waking the coordinator preempts nobody.
+bool spare_cpu_for_ticks(const TeamConfig& cfg);
+// What a scenario says about figures the tick would have measured, when it
+// could not run.
+inline constexpr const char* kNoTickReason =
+    "not sampled: no CPU to spare beside the workers, and the sampler would preempt one";
+
 struct CaseConfig;
 // The team a case asks for: its threads, phases, pinning and sampling.
 TeamConfig team_config(const CaseConfig& c);

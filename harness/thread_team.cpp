@@ -11,6 +11,10 @@
 
 namespace contend {
 
+bool spare_cpu_for_ticks(const TeamConfig& cfg) {
+    return cfg.threads < Topology::get().allowed_cpus();
+}
+
 bool Team::pin(int cpu) {
     return pin_current_thread(cpu);
 }
@@ -51,7 +55,10 @@ bool Team::progressed_in_window() const {
 
 void Team::sleep_ticking(std::chrono::steady_clock::time_point end, bool tick) {
     using Clock = std::chrono::steady_clock;
-    tick = tick && cfg_.tick;
+    // A tick wakes the coordinator, which preempts a worker when every CPU
+    // has one: then there is no tick at all (its figures are null, saying
+    // why), rather than a 1 ms interruption under a gated latency.
+    tick = tick && cfg_.tick && spare_cpu_for_ticks(cfg_);
     const bool watch = watching_stalls();
     if (!tick && !watch) {
         std::this_thread::sleep_until(end);

@@ -47,9 +47,7 @@ Topology discover() {
     cpu_set_t allowed;
     CPU_ZERO(&allowed);
     sched_getaffinity(0, sizeof allowed, &allowed);
-    struct Pu {
-        int os, package, core, sibling;
-    };
+    using Pu = CpuPlace;
     std::vector<Pu> pus;
     const int n_pu = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
     for (int i = 0; i < n_pu; ++i) {
@@ -67,32 +65,44 @@ Topology discover() {
         for (int c = 0; c < CPU_SETSIZE; ++c)
             if (CPU_ISSET(c, &allowed)) pus.push_back({c, 0, c, 0});
 
-    auto by = [&](auto key) {
-        std::sort(pus.begin(), pus.end(),
-                  [&](const Pu& a, const Pu& b) { return key(a) < key(b); });
-        std::vector<int> out;
-        for (const auto& p : pus) out.push_back(p.os);
-        return out;
-    };
-    t.compact = by([](const Pu& p) { return std::tuple(p.package, p.core, p.sibling); });
-    // Scatter: first sibling of every core, alternating packages, then the rest.
-    t.scatter = by([](const Pu& p) { return std::tuple(p.sibling, p.core, p.package); });
-    if (t.packages > 1) {
-        // Interleave packages: rank each core within its package, then sort by that rank.
-        std::map<int, std::vector<int>> cores_of_pkg;
-        for (const auto& p : pus) cores_of_pkg[p.package].push_back(p.core);
-        auto rank = [&](const Pu& p) {
-            auto& v = cores_of_pkg[p.package];
-            std::sort(v.begin(), v.end());
-            v.erase(std::unique(v.begin(), v.end()), v.end());
-            return static_cast<int>(std::lower_bound(v.begin(), v.end(), p.core) - v.begin());
-        };
-        t.scatter = by([&](const Pu& p) { return std::tuple(p.sibling, rank(p), p.package); });
-    }
+    PlacementOrders orders = placement_orders(pus, t.packages);
+    t.compact = std::move(orders.compact);
+    t.scatter = std::move(orders.scatter);
+    t.places = std::move(pus);
     return t;
 }
 
 }  // namespace
+
+PlacementOrders placement_orders(std::vector<CpuPlace> pus, int packages) {
+    auto by = [&](auto key) {
+        std::sort(pus.begin(), pus.end(),
+                  [&](const CpuPlace& a, const CpuPlace& b) { return key(a) < key(b); });
+        std::vector<int> out;
+        for (const auto& p : pus) out.push_back(p.os);
+        return out;
+    };
+    PlacementOrders o;
+    o.compact = by([](const CpuPlace& p) { return std::tuple(p.sibling, p.package, p.core); });
+    // Scatter: first sibling of every core, alternating packages, then the rest.
+    o.scatter = by([](const CpuPlace& p) { return std::tuple(p.sibling, p.core, p.package); });
+    if (packages > 1) {
+        // Interleave packages: rank each core within its package, then sort by that rank.
+        std::map<int, std::vector<int>> cores_of_pkg;
+        for (const auto& p : pus) cores_of_pkg[p.package].push_back(p.core);
+        for (auto& [pkg, v] : cores_of_pkg) {
+            std::sort(v.begin(), v.end());
+            v.erase(std::unique(v.begin(), v.end()), v.end());
+        }
+        auto rank = [&](const CpuPlace& p) {
+            const auto& v = cores_of_pkg[p.package];
+            return static_cast<int>(std::lower_bound(v.begin(), v.end(), p.core) - v.begin());
+        };
+        o.scatter =
+            by([&](const CpuPlace& p) { return std::tuple(p.sibling, rank(p), p.package); });
+    }
+    return o;
+}
 
 const Topology& Topology::get() {
     static const Topology t = discover();
@@ -106,7 +116,16 @@ nlohmann::json Topology::to_json() const {
             {"numa_nodes", numa_nodes},
             {"allowed_cpus", allowed_cpus()},
             {"compact_order", compact},
-            {"scatter_order", scatter}};
+            {"scatter_order", scatter},
+            {"cpu_map", cpu_map()}};
+}
+
+nlohmann::json Topology::cpu_map() const {
+    nlohmann::json m = nlohmann::json::array();
+    for (const auto& p : places)
+        m.push_back(
+            {{"cpu", p.os}, {"package", p.package}, {"core", p.core}, {"sibling", p.sibling}});
+    return m;
 }
 
 void validate_pin_policy(const std::string& policy) {

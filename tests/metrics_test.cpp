@@ -323,6 +323,34 @@ TEST(LatencyHistogram, MergeEqualsHistogramOfUnion) {
     EXPECT_EQ(merged.min(), both.min());
 }
 
+// Two threads at very different rates: the fast one timed 1 in 100 of its
+// operations (100 ns each), the slow one every operation (10 us each, 1,000
+// of them). The fast thread did 100,000 operations, the slow one 1,000: p99
+// of the operations is the fast one's 100 ns, and only p99.5 reaches the slow
+// one. Merged unweighted, both threads' 1,000 samples counted alike and p99
+// read the slow thread's 10 us.
+TEST(LatencyHistogram, MergeWeightsOperationsNotThreads) {
+    LatencyHistogram fast, slow;
+    for (int i = 0; i < 1000; ++i) fast.record(100);
+    for (int i = 0; i < 1000; ++i) slow.record(10'000);
+    LatencyHistogram unweighted, weighted;
+    unweighted.merge(fast);
+    unweighted.merge(slow);
+    weighted.merge(fast, 100);
+    weighted.merge(slow, 1);
+    EXPECT_EQ(unweighted.percentile(99), 10'000u);
+    EXPECT_EQ(weighted.percentile(99),
+              LatencyHistogram::bucket_lower(LatencyHistogram::index_of(100)));
+    EXPECT_GT(weighted.percentile(99.5), 9'000u);
+    EXPECT_EQ(weighted.count(), 2000u);      // samples recorded
+    EXPECT_EQ(weighted.weight(), 101'000u);  // operations they stand for
+    EXPECT_NEAR(weighted.mean(), (100.0 * 100'000 + 10'000.0 * 1'000) / 101'000, 1e-9);
+    // Weight 0 is weight 1 (a thread that timed every operation).
+    LatencyHistogram zero;
+    zero.merge(slow, 0);
+    EXPECT_EQ(zero.weight(), 1000u);
+}
+
 TEST(LatencyHistogram, EmptyAndClear) {
     LatencyHistogram h;
     EXPECT_EQ(h.count(), 0u);

@@ -9,6 +9,7 @@
 #include "harness/atomics_build.hpp"
 #include "harness/cpu_model.hpp"
 #include "harness/cycle_clock.hpp"
+#include "harness/topology.hpp"
 
 namespace contend {
 namespace {
@@ -109,6 +110,23 @@ TEST(CounterRate, DisagreementBeyondTwoPercentIsFlagged) {
     EXPECT_FALSE(cal.nominal_disagrees());
     cal.nominal_ticks_per_ns = 0.1;  // firmware says 100 MHz
     EXPECT_TRUE(cal.nominal_disagrees());
+}
+
+// Two packages of two cores with two hardware threads each, numbered the
+// way Linux often numbers them: siblings adjacent (0 and 1 share a core).
+TEST(Placement, OneThreadPerCoreBeforeAnySibling) {
+    std::vector<CpuPlace> cpus;
+    for (int os = 0; os < 8; ++os)
+        cpus.push_back({os, /*package=*/os / 4, /*core=*/os / 2, /*sibling=*/os % 2});
+    const PlacementOrders o = placement_orders(cpus, 2);
+    // compact: package 0's cores, package 1's, then the siblings in that order.
+    EXPECT_EQ(o.compact, (std::vector<int>{0, 2, 4, 6, 1, 3, 5, 7}));
+    // scatter: alternating packages, then the siblings.
+    EXPECT_EQ(o.scatter, (std::vector<int>{0, 4, 2, 6, 1, 5, 3, 7}));
+    // Without SMT, compact is the cores in order.
+    std::vector<CpuPlace> flat;
+    for (int os = 0; os < 4; ++os) flat.push_back({os, 0, os, 0});
+    EXPECT_EQ(placement_orders(flat, 1).compact, (std::vector<int>{0, 1, 2, 3}));
 }
 
 }  // namespace

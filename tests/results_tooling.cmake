@@ -18,3 +18,11 @@ add_test(NAME results_history
          COMMAND ${DEBIAN_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_history.py -v
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(results_history PROPERTIES TIMEOUT 180)
+
+# The A/B mode end to end (a deliberately slowed control lock must be found;
+# bad input is one line and keeps the rounds) and its paired statistics.
+add_test(NAME results_ab
+         COMMAND ${DEBIAN_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_ab.py -v
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(results_ab PROPERTIES TIMEOUT 300 LABELS e2e
+  ENVIRONMENT "CONTEND_BIN=$<TARGET_FILE:contend>")

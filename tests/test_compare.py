@@ -42,6 +42,12 @@ def compare_json(test, base, new, *extra):
     out = os.path.join(test.tmp, "compare-out.json")
     if os.path.exists(out):
         os.remove(out)
+    # The statistics of repetitions are what most tests here exercise: both
+    # sides of a synthetic pair come from "one session".
+    if "--runs-as-unit" in extra:
+        extra = tuple(x for x in extra if x != "--runs-as-unit")
+    else:
+        extra = ("--one-session",) + tuple(extra)
     p = test.run_script(COMPARE, base, new, "--json", out, *extra)
     if p.returncode not in (0, 1):
         return p, None
@@ -311,7 +317,8 @@ class ReportingTest(ToolCase):
                 r["items_per_second"] *= 1.6
         base, new = self.write("b.json", base_doc), self.write("n.json", new_doc)
         out_md, out_json = os.path.join(self.tmp, "c.md"), os.path.join(self.tmp, "c.json")
-        p = self.run_script(COMPARE, base, new, "--md", out_md, "--json", out_json)
+        p = self.run_script(COMPARE, base, new, "--md", out_md, "--json", out_json,
+                            "--one-session")
         self.assertExit(p, 1)
         lines = p.stdout.splitlines()  # files asked for: the table still goes to stdout
         summary = [ln for ln in lines if ln.startswith("9 worse, 1 better, 0 same")]
@@ -339,7 +346,7 @@ class ReportingTest(ToolCase):
         rows = [ln for ln in md.splitlines() if ln.startswith("| ")]
         cells = {len(ln.replace("\\|", "").split("|")) for ln in rows}
         self.assertEqual(len(cells), 1, rows)
-        alone = self.run_script(COMPARE, base, new, "--md")  # no FILE: replaces the table
+        alone = self.run_script(COMPARE, base, new, "--md", "--one-session")  # replaces the table
         self.assertExit(alone, 1)
         self.assertEqual(alone.stdout, md)
 
@@ -455,6 +462,81 @@ class IntervalTest(ToolCase):
         report = {"cases": [{"verdict": "inconclusive"}], "shape": [],
                   "settings": {"gate_shape": False}, "only_in_base": [], "only_in_new": []}
         self.assertEqual(summarize(report)["exit_status"], 0)
+
+
+# --- the run as the unit ----------------------------------------------------------
+
+def runs_folder(test, name, factors, scale=1.0):
+    """A folder of one synthetic run per factor: each run's level shifted by
+    its factor (a session's mood), then all scaled by `scale`."""
+    for i, f in enumerate(factors):
+        doc = scale_throughput(synthetic_result(LEVELS, seed=100 + i), f * scale)
+        test.write("%s/run-%d.json" % (name, i), doc)
+    return os.path.join(test.tmp, name)
+
+
+class RunsAsUnitTest(ToolCase):
+    def test_one_run_per_side_never_alarms(self):
+        """A 20 % move between two single runs is significant among their
+        repetitions, and is still not an alarm: it could be the session."""
+        base = self.write("b.json", synthetic_result(LEVELS, seed=1))
+        new = self.write("n.json", scale_throughput(synthetic_result(LEVELS, seed=1), 0.8))
+        p, rep = compare_json(self, base, new, "--runs-as-unit")
+        self.assertExit(p, 0)
+        tput = [e for c in rep["cases"] for e in c["figures"] if e["figure"] == "throughput"]
+        self.assertEqual({e["verdict"] for e in tput}, {"inconclusive"})
+        for e in tput:
+            self.assertIn("one run per side cannot tell a change from a shift", e["reason"])
+            self.assertEqual(e["unit"], "repetitions of one run per side")
+
+    def test_sessions_that_shift_are_not_a_change(self):
+        """Three runs per side whose levels move by up to 12 % between
+        sessions: the same build on both sides reads no change, where
+        pooling their repetitions would have found one (--one-session)."""
+        moods = [1.0, 1.12, 0.93]
+        base = runs_folder(self, "base", moods)
+        new = runs_folder(self, "new", [1.1, 0.95, 1.06])
+        p, rep = compare_json(self, base, new, "--runs-as-unit")
+        self.assertExit(p, 0)
+        tput = [e for c in rep["cases"] for e in c["figures"] if e["figure"] == "throughput"]
+        self.assertNotIn("worse", [e["verdict"] for e in tput])
+        self.assertNotIn("better", [e["verdict"] for e in tput])
+        self.assertEqual({e["unit"] for e in tput}, {"runs (hierarchical bootstrap)"})
+        self.assertEqual({(e["runs"]["base"], e["runs"]["new"]) for e in tput}, {(3, 3)})
+        # Their first runs alone (1.12 against 1.1 x 0.95): significant among
+        # the repetitions, an alarm if they were one session.
+        one = [os.path.join(base, "run-1.json"), os.path.join(new, "run-1.json")]
+        p, rep = compare_json(self, *one, "--one-session")
+        self.assertIn("worse", figure_verdicts(rep, "throughput"))
+        p, rep = compare_json(self, *one, "--runs-as-unit")
+        self.assertExit(p, 0)
+        self.assertNotIn("worse", figure_verdicts(rep, "throughput"))
+
+    def test_a_change_beyond_the_sessions_spread_is_found(self):
+        moods = [1.0, 1.02, 0.99, 1.01, 0.98]
+        base = runs_folder(self, "base", moods)
+        new = runs_folder(self, "new", moods, scale=0.8)
+        p, rep = compare_json(self, base, new, "--runs-as-unit")
+        self.assertExit(p, 1)
+        self.assertEqual(set(figure_verdicts(rep, "throughput")), {"worse"})
+        for c in rep["cases"]:
+            e = next(e for e in c["figures"] if e["figure"] == "throughput")
+            self.assertAlmostEqual(e["effect"], -0.2, delta=0.02)
+            self.assertLess(e["ci"][0], e["effect"])
+            self.assertGreater(e["ci"][1], e["effect"])
+
+    def test_extended_windows_are_left_out_and_said(self):
+        doc = synthetic_result(LEVELS, seed=1)
+        rows = [r for r in doc["benchmarks"] if r["run_type"] == "iteration"]
+        rows[0]["metrics"]["window_extended_ns"] = 4e6
+        rows[0]["metrics"]["throughput_ops_per_s"] *= 0.1
+        base = self.write("b.json", doc)
+        new = self.write("n.json", synthetic_result(LEVELS, seed=1))
+        p, rep = compare_json(self, base, new)
+        case = next(c for c in rep["cases"] if c["name"] == rows[0]["run_name"])
+        e = next(e for e in case["figures"] if e["figure"] == "throughput")
+        self.assertEqual(e["base"]["n"], e["new"]["n"] - 1)
+        self.assertIn("1 BASE repetition left out: window extended", e["notes"])
 
 
 # --- measured alike -------------------------------------------------------------

@@ -6,6 +6,20 @@ BASE and NEW are result files or folders of them (a folder's *.json files that
 are not contend results, such as micro.json or env.json, are skipped with a
 note). Cases are matched by name; those on one side only are listed.
 
+The run is the unit. Each result file is one run: one session of the machine,
+one draw of code and memory layout. With at least 3 runs per side (a folder of
+nightly runs against a folder of new ones), the runs are the observations and
+their repetitions nest inside them: a hierarchical bootstrap (Kalibera and
+Jones, ISMM 2013) gives the interval and the p-value, and a shift between
+sessions cannot pass for a change. With one run per side the repetitions are
+all there is; they share their run's session, so a significant move reads
+"inconclusive: one run per side cannot tell a change from a shift between two
+sessions" and never fails the gate (two runs of one build a minute apart
+moved whole figures by more than their repetitions' spread). ab.py, which
+interleaves the two builds in one session, is the way to check a change with
+one run's worth of time. --one-session restores the repetitions as the unit,
+for two sides measured in one session (two primitives of one run, say).
+
 For every matched case and each tracked figure (throughput, CPU ns/op, Jain
 index, p99 of the primary latency), the per-repetition samples of both sides
 go through a two-sided Mann-Whitney U test (exact, ties included). The
@@ -127,6 +141,9 @@ def parser():
                     metavar="FRACTION",
                     help="how far the delay calibrations (iterations per ns) of two runs may "
                          "differ (default %.0f%%%%)" % (100 * DELAY_TOLERANCE))
+    ap.add_argument("--one-session", action="store_true",
+                    help="BASE and NEW come from one session: their repetitions are the unit "
+                         "even with one run per side")
     ap.add_argument("--shape-threshold", type=fraction, default=0.10, metavar="FRACTION",
                     help="change of the post-peak collapse that counts (default 0.10)")
     ap.add_argument("--gate-shape", action="store_true",
@@ -164,7 +181,7 @@ def run(args):
                         family=args.family, allow_different_machine=args.allow_different_machine,
                         shape_threshold=args.shape_threshold, gate_shape=args.gate_shape,
                         allow_different_measurement=args.allow_different_measurement,
-                        delay_tolerance=args.delay_tolerance)
+                        delay_tolerance=args.delay_tolerance, one_session=args.one_session)
     report = compare(base, new, settings)
     report["shape"] = compare_shapes(base, new, [c["name"] for c in report["cases"]
                                                  if c["status"]["base"] == "ok"

@@ -67,15 +67,40 @@ UNGATED_LATENCIES = ("sojourn",)
 PACED_SATURATED_BELOW = 0.95
 
 
-def _p99(row):
+def p99_ungated(row):
+    """Why the row's p99 is not gated (one line), or None when it is: a
+    percentile under 10x the timer's resolution cannot tell two latencies
+    apart (10 vs 20 ns read +100 %), and one with fewer than 10 samples
+    beyond it is a few operations' luck (the result names both)."""
     k = primary_latency_key(row)
     if k is None or k in UNGATED_LATENCIES:
+        return None
+    lat = row["latency"][k]
+    if "p99" in (lat.get("below_resolution") or []):
+        return "p99 %s below 10x the timer's resolution (%s ns)" % (k, lat.get("resolution_ns"))
+    if "p99" in (lat.get("too_few_samples") or []):
+        return "p99 %s from %s samples (1,000 needed)" % (k, lat.get("count"))
+    return None
+
+
+def _p99(row):
+    k = primary_latency_key(row)
+    if k is None or k in UNGATED_LATENCIES or p99_ungated(row):
         return None
     achieved = cr.finite((row.get("metrics") or {}).get("achieved_over_offered"))
     if row.get("scenario") == "queues.paced" and achieved is not None \
             and achieved < PACED_SATURATED_BELOW:
         return None
     return cr.finite(row["latency"][k].get("p99"))
+
+
+# Figures of the measured window: a repetition whose window was extended
+# (window_extended_ns > 0) is left out of them, and said so.
+WINDOW_FIGURES = ("throughput", "cpu_ns_per_op")
+
+
+def window_extended(row):
+    return (cr.finite((row.get("metrics") or {}).get("window_extended_ns")) or 0) > 0
 
 
 class Figure:
@@ -114,8 +139,13 @@ def machine_text(m):
 # latency is sampled, how long each window is, where threads run, how the
 # suite was built and the busy-work calibration its delays rest on. A run at
 # --sample-every 1000 is not "10x faster" than one at 1: it times less.
+# Since protocol 4 also what the figures rest on beyond the options: the
+# compiler, the peer libraries' versions, the kernel, and the placement (the
+# CPU each thread gets and the CPU map: "compact" on another map is another
+# placement).
 MEASUREMENT_EXACT = ("protocol_version", "sample_every", "latency_window_ns", "duration_ns",
-                     "warmup_ns", "pin", "build_type", "cxx_flags", "sanitizer")
+                     "warmup_ns", "pin", "build_type", "cxx_flags", "sanitizer", "compiler",
+                     "peer_libraries", "kernel", "placement")
 # The busy-work delay's units per requested ns is itself a measurement: it
 # must agree within a relative tolerance (--delay-tolerance). Since protocol
 # 3 the delay is a deadline on the cycle counter and this is the counter's
@@ -165,6 +195,7 @@ def measurement_of(ctx):
                "sanitizer": ctx.get("sanitizer"),
                "delay_iterations_per_ns": cal.get("iterations_per_ns"),
                "order": opts.get("order"), "seed": opts.get("seed")}
+        got.update({k: None for k in MEASUREMENT_FIELDS + MEASUREMENT_RECORDED if k not in got})
     return tuple((k, _plain(got[k])) for k in MEASUREMENT_FIELDS + MEASUREMENT_RECORDED)
 
 
@@ -213,6 +244,8 @@ def measurement_differences(a, b, delay_tolerance=DELAY_TOLERANCE, skip=()):
                            % (f, _value_text(x), _value_text(y),
                               "%.3g%%" % (100 * gap) if gap != float("inf") else "infinitely",
                               100 * delay_tolerance))
+        elif f == "placement" and x != y:
+            out.append("placement (each thread's CPU, or the CPU map) differs")
         elif (isinstance(x, bool), x) != (isinstance(y, bool), y):  # true is not 1
             out.append("%s %s vs %s" % (f, _value_text(x), _value_text(y)))
     return out
@@ -271,6 +304,7 @@ class Case:
         self.statuses = []
         self.details = []
         self.rows = []
+        self.row_sources = []  # the file of each row: a file is one run
         self.sources = []
         self.machines = []
         self.measurements = []  # measurement_of each source, in sources order
@@ -305,15 +339,29 @@ class Case:
     def detail_text(self):
         return "; ".join(dict.fromkeys(d for d in self.details if d))
 
+    def _usable(self, figure, row):
+        return cr.is_ok(row) and not (figure.key in WINDOW_FIGURES and window_extended(row))
+
     def values(self, figure):
-        """Finite values of `figure` over the ok samples."""
-        out = []
-        for r in self.rows:
-            if cr.is_ok(r):
+        """Finite values of `figure` over the ok samples; for throughput and
+        CPU per operation not those whose window was extended (it waited out
+        a stall: that repetition measured the stall; left_out counts them)."""
+        return [v for vs in self.values_by_run(figure).values() for v in vs]
+
+    def values_by_run(self, figure):
+        """values() per source file (a file is one run), in source order;
+        runs without a value are absent."""
+        out = {}
+        for r, src in zip(self.rows, self.row_sources):
+            if self._usable(figure, r):
                 v = figure.extract(r)
                 if v is not None:
-                    out.append(v)
+                    out.setdefault(src, []).append(v)
         return out
+
+    def left_out(self, figure):
+        """How many ok repetitions values() passes over (extended windows)."""
+        return sum(1 for r in self.rows if cr.is_ok(r) and not self._usable(figure, r))
 
     def latency_key(self):
         for r in self.rows:
@@ -397,6 +445,7 @@ class Side:
             c = self._case(name)
             self._describe(c, row)
             c.rows.append(row)
+            c.row_sources.append(path)
             if name not in in_ledger:  # an older file without a ledger entry
                 c.statuses.append(row.get("status"))
                 c.details.append((row.get("validation") or {}).get("detail"))

@@ -108,7 +108,10 @@ def _side_line(label, side):
 
 def _settings_line(s):
     b = s["bootstrap"]
-    return ("Mann-Whitney U (two-sided, exact); %s %s, alpha %.3g; min effect %.0f%%; "
+    unit = ("repetitions are the unit (--one-session)" if s.get("one_session") else
+            "the run is the unit from %d runs per side (hierarchical bootstrap); with fewer, "
+            "a change among one run's repetitions is inconclusive" % s.get("min_runs", 3))
+    return (unit + "; " + "Mann-Whitney U (two-sided, exact); %s %s, alpha %.3g; min effect %.0f%%; "
             "unstable above spread %.0f%%; same needs the %.0f%% bootstrap CI of the median change "
             "(%d resamples) inside +-%.0f%%; delay calibrations may differ by %.3g%%"
             % (s["correction_name"], s["family_text"], s["alpha"], 100 * s["min_effect"],

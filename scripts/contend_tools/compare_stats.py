@@ -33,7 +33,7 @@ EXACT_MAX_TOTAL = 50
 _DIST_CACHE = {}
 
 
-def _doubled_midranks(pooled):
+def doubled_midranks(pooled):
     """Mid-ranks times two (so that ties stay integers), in input order, and
     the sizes of the tie groups in sorted order."""
     order = sorted(range(len(pooled)), key=lambda i: pooled[i])
@@ -85,7 +85,7 @@ def mann_whitney(x, y):
     n1, n2 = len(x), len(y)
     if n1 == 0 or n2 == 0:
         raise ValueError("mann_whitney needs samples on both sides")
-    ranks2, groups = _doubled_midranks(list(x) + list(y))
+    ranks2, groups = doubled_midranks(list(x) + list(y))
     w2 = sum(ranks2[:n1])
     u = w2 / 2.0 - n1 * (n1 + 1) / 2.0
     n = n1 + n2
@@ -260,3 +260,57 @@ def bootstrap_change_ci(base, new, resamples=BOOTSTRAP_RESAMPLES, level=BOOTSTRA
     if len(changes) < resamples * (1.0 - tail):
         return None
     return quantile(changes, tail), quantile(changes, 1.0 - tail)
+
+
+# --- runs as the unit -----------------------------------------------------------
+
+HIERARCHICAL_RESAMPLES = 10000
+
+
+def _run_level(runs, resamples, rng):
+    """Per resample: the mean over a resample of the runs (with replacement)
+    of the median of a resample of that run's repetitions (with
+    replacement). runs: list of non-empty value lists."""
+    k = len(runs)
+    medians = np.empty((k, resamples))
+    for i, values in enumerate(runs):
+        v = np.asarray(values, dtype=float)
+        picks = rng.integers(0, len(v), size=(resamples, len(v)))
+        medians[i] = np.median(v[picks], axis=1)
+    which_run = rng.integers(0, k, size=(resamples, k))
+    which_draw = rng.integers(0, resamples, size=(resamples, k))
+    return medians[which_run, which_draw].mean(axis=1)
+
+
+def run_level_centre(runs):
+    """The statistic the hierarchical bootstrap resamples: the mean of the
+    runs' medians."""
+    return float(np.mean([np.median(r) for r in runs]))
+
+
+def hierarchical_change(base_runs, new_runs, resamples=HIERARCHICAL_RESAMPLES,
+                        level=BOOTSTRAP_LEVEL, seed=BOOTSTRAP_SEED):
+    """Two-level bootstrap of the relative change of run_level_centre (Kalibera
+    and Jones, "Rigorous benchmarking in reasonable time", ISMM 2013): runs
+    are resampled, then each resampled run's repetitions, so the spread
+    between sessions (the machine's state, the code and memory layout a
+    process drew) is in the interval, not only the spread within one.
+
+    Returns (p, (low, high)): the percentile interval, and a two-sided p
+    from the bootstrap distribution of the log ratio read as normal (a
+    percentile p-value could not go below 2 / resamples, and a change in one
+    case alone must be able to pass a correction over hundreds). (1.0,
+    None) where a side's centre is not positive."""
+    rng = np.random.default_rng(seed)
+    b = _run_level(base_runs, resamples, rng)
+    n = _run_level(new_runs, resamples, rng)
+    if np.any(b <= 0) or np.any(n <= 0):
+        return 1.0, None
+    logs = np.log(n / b)
+    tail = (1.0 - level) / 2.0
+    lo, hi = np.quantile(np.expm1(logs), [tail, 1.0 - tail])
+    sd = float(np.std(logs))
+    if sd == 0:
+        return (1.0 if float(np.mean(logs)) == 0 else 0.0), (float(lo), float(hi))
+    z = abs(float(np.mean(logs))) / sd
+    return min(1.0, math.erfc(z / math.sqrt(2.0))), (float(lo), float(hi))

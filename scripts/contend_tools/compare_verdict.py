@@ -17,6 +17,16 @@ Per matched case and tracked figure (compare_load.FIGURES), in this order:
    least min_effect in the figure's good / bad direction. Significance wins
    over a high spread: the rank test already accounts for it, and a
    significant 20 % loss in a noisy case is still a loss (it is marked noisy).
+   The sample unit: with at least MIN_RUNS (3) runs (result files) per
+   side, the run: the p-value and interval come from a hierarchical
+   bootstrap (runs resampled, then each run's repetitions;
+   compare_stats.hierarchical_change), so a shift between sessions is in the
+   interval. With fewer, the repetitions, which share their run's session:
+   a significant change of min_effect is then inconclusive ("one run per
+   side cannot tell a change from a shift between two sessions"), never an
+   alarm, unless --one-session says both sides come from one session.
+   Repetitions whose window was extended are left out of throughput and CPU
+   per operation, and counted in the figure's notes.
 3. unstable: robust spread (1.4826 MAD / median, read like a CV) above
    cv_threshold on either side, no significant change. The CV is reported.
 4. not comparable (underpowered): the medians differ by at least min_effect
@@ -48,7 +58,7 @@ cannot decide; they are listed right after worse but never fail the gate.
 import statistics
 
 from . import compare_stats as st
-from .compare_load import DELAY_TOLERANCE, FIGURES, machine_text, measurement_check
+from .compare_load import DELAY_TOLERANCE, FIGURES, machine_text, measurement_check, p99_ungated
 
 WORSE, BETTER, SAME, UNSTABLE, INCONCLUSIVE, NOT_COMPARABLE = (
     "worse", "better", "same", "unstable", "inconclusive", "not comparable")
@@ -58,6 +68,13 @@ ORDER = (WORSE, NOT_COMPARABLE, UNSTABLE, INCONCLUSIVE, BETTER, SAME)
 # What a case is, given its figures' verdicts: the first one present.
 CASE_PRECEDENCE = (WORSE, BETTER, UNSTABLE, NOT_COMPARABLE, INCONCLUSIVE, SAME)
 MIN_REPETITIONS = 5
+# Runs per side from which a run is the unit (hierarchical bootstrap): with
+# two, the spread between sessions is one difference, too little to place an
+# interval.
+MIN_RUNS = 3
+SINGLE_RUN = "repetitions of one run per side"
+ONE_SESSION = "repetitions (--one-session)"
+RUNS = "runs (hierarchical bootstrap)"
 
 FAMILIES = {
     "figure": "per figure (each of throughput, CPU ns/op, Jain index, p99 over all cases)",
@@ -71,7 +88,7 @@ class Settings:
                  family="figure", allow_different_machine=False, shape_threshold=0.10,
                  gate_shape=False, allow_different_measurement=False,
                  delay_tolerance=DELAY_TOLERANCE, bootstrap_resamples=st.BOOTSTRAP_RESAMPLES,
-                 ci_level=st.BOOTSTRAP_LEVEL):
+                 ci_level=st.BOOTSTRAP_LEVEL, one_session=False):
         self.alpha = alpha
         self.min_effect = min_effect
         self.cv_threshold = cv_threshold
@@ -84,6 +101,7 @@ class Settings:
         self.delay_tolerance = delay_tolerance
         self.bootstrap_resamples = bootstrap_resamples
         self.ci_level = ci_level
+        self.one_session = one_session
 
     def as_dict(self):
         return {"test": "Mann-Whitney U, two-sided, exact with ties up to %d samples"
@@ -96,7 +114,8 @@ class Settings:
                 "allow_different_machine": self.allow_different_machine,
                 "shape_threshold": self.shape_threshold, "gate_shape": self.gate_shape,
                 "allow_different_measurement": self.allow_different_measurement,
-                "delay_tolerance": self.delay_tolerance,
+                "delay_tolerance": self.delay_tolerance, "one_session": self.one_session,
+                "min_runs": MIN_RUNS,
                 "bootstrap": {"method": "percentile, each side resampled on its own",
                               "statistic": "median(NEW) / median(BASE) - 1",
                               "resamples": self.bootstrap_resamples, "level": self.ci_level,
@@ -111,9 +130,17 @@ def _side_stats(values):
 
 def _figure_entry(case_b, case_n, fig, settings, notes):
     """The figure's entry before correction; None when neither side has it."""
-    b, n = case_b.values(fig), case_n.values(fig)
+    b_runs, n_runs = case_b.values_by_run(fig), case_n.values_by_run(fig)
+    b = [v for vs in b_runs.values() for v in vs]
+    n = [v for vs in n_runs.values() for v in vs]
     if not b and not n:
         return None
+    notes = list(notes)
+    for side, c in (("BASE", case_b), ("NEW", case_n)):
+        if c.left_out(fig):
+            notes.append("%d %s repetition%s left out: window extended"
+                         % (c.left_out(fig), side, "" if c.left_out(fig) == 1 else "s"))
+    by_runs = len(b_runs) >= MIN_RUNS and len(n_runs) >= MIN_RUNS
     label = fig.label
     if fig.key == "p99":
         k = case_n.latency_key() or case_b.latency_key()
@@ -124,7 +151,8 @@ def _figure_entry(case_b, case_n, fig, settings, notes):
          "base": _side_stats(b), "new": _side_stats(n), "effect": None, "improvement": None,
          "ci": None, "ci_improvement": None,
          "p": None, "p_adjusted": None, "significant": False, "verdict": None, "reason": "",
-         "notes": list(notes)}
+         "notes": notes, "runs": {"base": len(b_runs), "new": len(n_runs)},
+         "unit": RUNS if by_runs else ONE_SESSION if settings.one_session else SINGLE_RUN}
     if not b or not n:
         e["verdict"] = NOT_COMPARABLE
         e["reason"] = "no %s in %s" % (label, "BASE" if not b else "NEW")
@@ -132,6 +160,17 @@ def _figure_entry(case_b, case_n, fig, settings, notes):
     e["effect"] = st.relative_change(e["base"]["median"], e["new"]["median"])
     if e["effect"] is not None:
         e["improvement"] = e["effect"] if fig.higher_is_better else -e["effect"]
+    if by_runs:
+        base_runs, new_runs = list(b_runs.values()), list(n_runs.values())
+        e["effect"] = st.relative_change(st.run_level_centre(base_runs),
+                                         st.run_level_centre(new_runs))
+        if e["effect"] is not None:
+            e["improvement"] = e["effect"] if fig.higher_is_better else -e["effect"]
+        e["p"], ci = st.hierarchical_change(base_runs, new_runs, level=settings.ci_level)
+        if ci is not None:
+            e["ci"] = list(ci)
+            e["ci_improvement"] = list(ci) if fig.higher_is_better else [-ci[1], -ci[0]]
+        return e
     if len(b) < MIN_REPETITIONS or len(n) < MIN_REPETITIONS:
         e["verdict"] = NOT_COMPARABLE
         e["reason"] = ("too few repetitions: %d vs %d (at least %d per side are needed; "
@@ -181,6 +220,16 @@ def _decide(e, settings, cutoff, m):
     spreads = [(side, e[side].get("spread")) for side in ("base", "new")]
     noisy = [(side, c) for side, c in spreads if c is not None and c > settings.cv_threshold]
     noisy_text = ", ".join("spread %.0f%% in %s" % (100 * c, side.upper()) for side, c in noisy)
+    if e["significant"] and big and e["unit"] == SINGLE_RUN:
+        # The repetitions of one run share its session: the machine's state
+        # that minute, the code and memory layout its process drew. Within
+        # a run they are independent; between two runs they are not, so a
+        # shift between two sessions of one build reads as significant.
+        e["verdict"] = INCONCLUSIVE
+        e["reason"] = ("p(adj) %.2g within the runs, but one run per side cannot tell a "
+                       "change from a shift between two sessions: %d runs per side or ab.py "
+                       "would decide" % (e["p_adjusted"], MIN_RUNS))
+        return
     if e["significant"] and big:
         e["verdict"] = BETTER if imp > 0 else WORSE
         e["reason"] = "%+.1f%%, p(adj) %.2g" % (100 * eff, e["p_adjusted"])
@@ -197,7 +246,7 @@ def _decide(e, settings, cutoff, m):
                               % (100 * eff, _pct(settings.min_effect)))
         return
     best = st.min_p(e["base"]["n"], e["new"]["n"])
-    if best > cutoff:
+    if best > cutoff and e["unit"] != RUNS:
         need = st.repetitions_needed(cutoff)
         e["verdict"] = NOT_COMPARABLE
         e["underpowered"] = True
@@ -262,7 +311,8 @@ def compare(base, new, settings):
         c = {"name": name, "scenario": cb.scenario or cn.scenario,
              "primitive": cb.primitive or cn.primitive, "params": cb.params or cn.params,
              "status": {"base": cb.status, "new": cn.status}, "verdict": None, "reason": "",
-             "case_level": False, "measurement_differs": [], "figures": []}
+             "case_level": False, "measurement_differs": [], "figures": [],
+             "ungated": sorted({p99_ungated(r) for r in cb.rows + cn.rows} - {None})}
         cases.append(c)
         status = _status_entry(cb, cn)
         if status:
@@ -286,7 +336,9 @@ def compare(base, new, settings):
             continue
         nb = sum(1 for r in cb.rows if r.get("status") == "ok")
         nn = sum(1 for r in cn.rows if r.get("status") == "ok")
-        if min(nb, nn) < MIN_REPETITIONS:
+        runs = min(len({s for r, s in zip(c_.rows, c_.row_sources) if r.get("status") == "ok"})
+                   for c_ in (cb, cn))
+        if min(nb, nn) < MIN_REPETITIONS and runs < MIN_RUNS:
             # One reason for the whole case; its figures are kept for reading.
             c["verdict"], c["case_level"] = NOT_COMPARABLE, True
             c["reason"] = ("too few repetitions: %d vs %d (at least %d per side are needed; "
@@ -332,7 +384,8 @@ def _significance_summary(tests, cutoffs, settings):
     for key, (cutoff, m) in cutoffs.items():
         entries = [e for k, e in tests if k == key]
         lone = settings.alpha / m
-        best = max(st.min_p(e["base"]["n"], e["new"]["n"]) for e in entries)
+        best = max(st.min_p(e["base"]["n"], e["new"]["n"]) if e["unit"] != RUNS else 0.0
+                   for e in entries)
         out.append({"family": key, "tests": m, "lone_cutoff": lone,
                     "lone_reachable": best <= lone, "best_p_of_fewest_samples": best,
                     "samples": min((e["base"]["n"], e["new"]["n"]) for e in entries),

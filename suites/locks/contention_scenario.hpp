@@ -137,8 +137,8 @@ Sample run_contention(const CaseConfig& c) {
         in_window += st.in_window;
         longest = std::max(longest, st.longest_run);
         violations += st.violations;
-        wait.merge(st.wait);
-        hold.merge(st.hold);
+        wait.merge(st.wait, latency_weight(s, t));
+        hold.merge(st.hold, latency_weight(s, t));
         s.threads[t].extra = {{"handoffs", st.handoffs}};
     }
     s.latencies = {{"acquire_wait", wait}, {"hold", hold}};

@@ -43,6 +43,7 @@
 #include "suites/locks/primitives/none.hpp"
 #include "suites/locks/primitives/rare_double_tas.hpp"
 #include "suites/locks/primitives/skips_unlock_notify.hpp"
+#include "suites/locks/primitives/slowed_tas.hpp"
 #include "suites/locks/primitives/unordered_tas.hpp"
 
 namespace contend {
@@ -141,6 +142,9 @@ void for_each_lock(Visitor& visit) {
         info("none", kCtl, kNoExclusion | kControl, "no lock: harness-overhead baseline"));
     visit.template spinning<BrokenTasLock>(
         info("broken_tas", kCtl, kSpins | kControl, "non-atomic check-then-set: must fail"));
+    visit.template spinning<SlowedTasLock>(
+        info("slowed_tas", kCtl, kSpins | kControl,
+             "tas + 25 ns of busy work in every critical section: the gate's known slowdown"));
     visit.template spinning<BrokenRwLock>(info("broken_rw", kCtl, kSpins | kControl,
                                                "rw lock whose readers ignore writers: must fail"));
     visit.template spinning<RareDoubleTasLock>(

@@ -120,8 +120,8 @@ Sample run_rw(const CaseConfig& c) {
         writes += st.writes;
         write_acq += st.write_acquisitions;
         violations += st.violations;
-        read_wait.merge(st.read_wait);
-        write_wait.merge(st.write_wait);
+        read_wait.merge(st.read_wait, latency_weight(s, t));
+        write_wait.merge(st.write_wait, latency_weight(s, t));
         s.threads[t].extra = {{"reads", st.reads}, {"writes", st.writes}};
     }
     // A thread that wanted to write (read_pct < 100) but got no write in the

@@ -98,8 +98,8 @@ Sample run_granularity(const CaseConfig& c) {
         declined += stats[t].declined;
         same_lock += stats[t].same_lock;
         retries += stats[t].cas_retries;
-        wait.merge(stats[t].acquire_wait);
-        whole.merge(stats[t].transfer);
+        wait.merge(stats[t].acquire_wait, latency_weight(s, t));
+        whole.merge(stats[t].transfer, latency_weight(s, t));
     }
     const double ops = static_cast<double>(s.total_ops());
     auto share = [&](std::uint64_t x) {

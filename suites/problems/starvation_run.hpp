@@ -163,7 +163,7 @@ Sample run_starvation(const CaseConfig& c) {
             censored += st.censored;
             open_at_stop = std::max(open_at_stop, st.open_at_stop);
         }
-        (writer ? write_wait : read_wait).merge(st.wait);
+        (writer ? write_wait : read_wait).merge(st.wait, latency_weight(s, t));
         ts.extra = {{writer ? "writes" : "reads", ts.ops},
                     {"longest_wait_ns", finite_or_null(st.longest_wait / tpn)},
                     {"waiting_at_stop", st.censored > 0}};

@@ -276,13 +276,19 @@ Sample run_pipeline(const CaseConfig& c) {
     s.sample_every = every;
     for (int r = 0; r < 4; ++r)
         s.metrics[std::string("failed_per_item_") + roles[r]] = finite_or_null(failed[r] / items);
-    auto p50 = [](const LatencyHistogram& h) { return h.count() ? h.percentile(50) : 0; };
+    auto p50 = [](const LatencyHistogram& h) {
+        return h.count() ? nlohmann::json(h.percentile(50)) : nlohmann::json(nullptr);
+    };
+    auto max = [](const LatencyHistogram& h) {
+        return h.count() ? nlohmann::json(h.max()) : nlohmann::json(nullptr);
+    };
     s.metrics["occupancy_p50_input"] = p50(occ_input);
     s.metrics["occupancy_p50_workers"] = p50(occ_lanes);
     s.metrics["occupancy_p50_merge"] = p50(occ_merge);
-    s.metrics["occupancy_max_input"] = occ_input.max();
-    s.metrics["occupancy_max_workers"] = occ_lanes.max();
-    s.metrics["occupancy_max_merge"] = occ_merge.max();
+    s.metrics["occupancy_max_input"] = max(occ_input);
+    s.metrics["occupancy_max_workers"] = max(occ_lanes);
+    s.metrics["occupancy_max_merge"] = max(occ_merge);
+    if (!spare_cpu_for_ticks(cfg)) s.metrics["occupancy_null_reason"] = kNoTickReason;
     s.metrics["left_in_pipeline"] = left;
     s.checks["sent"] = stats[0].pushed.load();
     report_delivery(s, v, fifo, order_violations,

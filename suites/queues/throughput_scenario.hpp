@@ -289,7 +289,7 @@ Sample run_throughput(const CaseConfig& c) {
         if (producer)
             sent.push_back(stats[t].moved);
         else
-            latency.merge(stats[t].latency);
+            latency.merge(stats[t].latency, latency_weight(s, t));
     }
     for (const auto& t : tallies) {
         received.push_back(&t);
@@ -309,9 +309,11 @@ Sample run_throughput(const CaseConfig& c) {
     s.latencies = {{paced ? "enqueue_dequeue" : "sojourn", latency}};
     s.metrics["failed_push_per_item"] = finite_or_null(failed_push / items);
     s.metrics["failed_pop_per_item"] = finite_or_null(failed_pop / items);
-    s.metrics["occupancy_p50"] = occupancy.count() ? occupancy.percentile(50) : 0;
-    s.metrics["occupancy_p90"] = occupancy.count() ? occupancy.percentile(90) : 0;
-    s.metrics["occupancy_max"] = occupancy.max();
+    const bool sampled = occupancy.count() != 0;
+    s.metrics["occupancy_p50"] = sampled ? nlohmann::json(occupancy.percentile(50)) : nullptr;
+    s.metrics["occupancy_p90"] = sampled ? nlohmann::json(occupancy.percentile(90)) : nullptr;
+    s.metrics["occupancy_max"] = sampled ? nlohmann::json(occupancy.max()) : nullptr;
+    if (!spare_cpu_for_ticks(team_cfg)) s.metrics["occupancy_null_reason"] = kNoTickReason;
     s.metrics["drained_after_window"] = drained;
     if (rate_param) {
         const double offered = static_cast<double>(std::get<std::int64_t>(*rate_param));
