@@ -700,7 +700,10 @@ class MeasurementTest(ToolCase):
                                "latency_window_ns": None, "duration_ns": 100000000,
                                "warmup_ns": 0, "pin": "none", "build_type": "Release",
                                "cxx_flags": "-O2", "sanitizer": None,
-                               "delay_iterations_per_ns": 1.8, "order": None, "seed": None})
+                               "delay_iterations_per_ns": 1.8, "order": None, "seed": None,
+                               # recorded since protocol 4: unknown here
+                               "compiler": None, "peer_libraries": None, "kernel": None,
+                               "placement": None})
         m = measurement_of(context())
         self.assertEqual(dict(m)["protocol_version"], 2)
         self.assertEqual(measurement_differences(m, m), [])
