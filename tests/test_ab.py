@@ -26,7 +26,7 @@ AB = os.path.join(SCRIPTS, "ab.py")
 sys.path.insert(0, SCRIPTS)
 from contend_tools import paired_stats as ps  # noqa: E402
 
-# A case where the control's 25 ns inside the critical section is a large
+# A case where the control's 30 ns inside the critical section is a large
 # part of an operation (~70 ns): found whatever else runs on the machine.
 FAST_CASE = ["locks.contention", "--threads", "1", "--set", "cs_ns=0", "--set", "think_ns=50",
              "--duration", "20ms", "--warmup", "5ms", "--latency-window", "10ms"]

@@ -3,7 +3,7 @@
 Usage: gate_power.py [--bin BIN] [--sessions 10] [--rounds 10] [-o FOLDER] [-- RUN_ARGS]
 
 Runs --sessions A/B sessions of the `tas` lock against its control
-`slowed_tas` (the same lock plus a fixed 25 ns of busy work in every critical
+`slowed_tas` (the same lock plus a fixed 30 ns of busy work in every critical
 section: a known slowdown of a few per cent), alternating with as many A/A
 sessions of `tas` against itself, all with ab.py's defaults, on one case
 (default: locks.contention, 1 thread, cs_ns=100, think_ns=400). Prints:

@@ -144,7 +144,7 @@ void for_each_lock(Visitor& visit) {
         info("broken_tas", kCtl, kSpins | kControl, "non-atomic check-then-set: must fail"));
     visit.template spinning<SlowedTasLock>(
         info("slowed_tas", kCtl, kSpins | kControl,
-             "tas + 25 ns of busy work in every critical section: the gate's known slowdown"));
+             "tas + 30 ns of busy work in every critical section: the gate's known slowdown"));
     visit.template spinning<BrokenRwLock>(info("broken_rw", kCtl, kSpins | kControl,
                                                "rw lock whose readers ignore writers: must fail"));
     visit.template spinning<RareDoubleTasLock>(
