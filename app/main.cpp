@@ -112,7 +112,10 @@ int cmd_run(const Registry& reg, const std::vector<std::string>& args,
         "watchdog limit per case (default: 3x expected + 10s)")(
         "cv-threshold", po::value(&o.cv_threshold)->default_value(0.10),
         "flag a case unstable above this robust throughput spread (1.4826 MAD / median, "
-        "read like a CV)")("quiet,q", "no progress or summary");
+        "read like a CV)")("rerun-outliers",
+                           "run each outlying repetition once more and keep the rerun in its "
+                           "place (the outlier stays in the case's reruns)")(
+        "quiet,q", "no progress or summary");
     po::variables_map vm;
     if (!parse_command(desc, args, vm, o.targets)) return 0;
     if (!threads.empty()) o.values["threads"] = threads;
@@ -151,6 +154,7 @@ int cmd_run(const Registry& reg, const std::vector<std::string>& args,
             latency_window == "0" ? 0 : parse_duration_ns(latency_window, "--latency-window");
     if (!(o.cv_threshold > 0)) throw UsageError("--cv-threshold: must be above 0 (e.g. 0.1)");
     o.quiet = vm.count("quiet") > 0;
+    o.rerun_outliers = vm.count("rerun-outliers") > 0;
     o.command_line = full_command_line;
     return run_command(reg, o);
 }

@@ -71,7 +71,8 @@ void ResultDocument::order_by_plan() {
 }
 
 CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repetitions,
-                                     CaseOutcome outcome, double wall_seconds) {
+                                     CaseOutcome outcome, double wall_seconds,
+                                     nlohmann::json reruns) {
     CaseSummary summary;
     summary.status = outcome.status;
     summary.detail = outcome.detail;
@@ -227,6 +228,7 @@ CaseSummary ResultDocument::add_case(const PlannedCase& c, int index, int repeti
         {"throughput_spread", summary.throughput_spread ? finite_or_null(*summary.throughput_spread)
                                                         : nlohmann::json(nullptr)},
         {"outliers", summary.outliers.is_null() ? nlohmann::json::array() : summary.outliers},
+        {"reruns", std::move(reruns)},
         {"wall_seconds", finite_or_null(wall_seconds)},
     });
     if (!deadlock.is_null()) doc_["cases"].back()["deadlock"] = std::move(deadlock);

@@ -38,8 +38,9 @@ class ResultDocument {
     explicit ResultDocument(nlohmann::json context, double cv_threshold);
 
     // Records one finished case and returns its verdict for the console.
+    // `reruns`: the outlying repetitions that --rerun-outliers replaced.
     CaseSummary add_case(const PlannedCase& c, int index, int repetitions, CaseOutcome outcome,
-                         double wall_seconds);
+                         double wall_seconds, nlohmann::json reruns = nlohmann::json::array());
     nlohmann::json& context() { return doc_["context"]; }
     // Puts cases and rows in plan order (family_index), whatever order the
     // repetitions ran in.

@@ -18,7 +18,9 @@
 #include "harness/fidelity_check.hpp"
 #include "harness/interrupt_count.hpp"
 #include "harness/isolation.hpp"
+#include "harness/outlier_repetitions.hpp"
 #include "harness/result_document.hpp"
+#include "harness/stats.hpp"
 #include "harness/topology.hpp"
 
 namespace contend {
@@ -134,7 +136,18 @@ struct CaseProgress {
     int done = 0;        // repetitions attempted
     bool ended = false;  // no further repetition runs (a timeout, crash or abandoned threads)
     bool written = false;
+    nlohmann::json reruns = nlohmann::json::array();  // outliers replaced (--rerun-outliers)
 };
+
+// The outlying repetitions of a finished case's samples (items_per_second),
+// as outlier_repetitions() names them.
+nlohmann::json outliers_of(const std::vector<nlohmann::json>& samples) {
+    std::vector<double> ips;
+    for (const auto& s : samples)
+        if (s.contains("items_per_second") && s["items_per_second"].is_number())
+            ips.push_back(s["items_per_second"].get<double>());
+    return outlier_repetitions(samples, summarize(ips));
+}
 
 }  // namespace
 
@@ -253,7 +266,7 @@ int run_command(const Registry& r, RunOptions opts) {
         if (cp.written || cp.done == 0) return;
         cp.written = true;
         CaseSummary s = doc.add_case(cases[i], static_cast<int>(i), opts.repetitions,
-                                     std::move(cp.outcome), cp.wall_s);
+                                     std::move(cp.outcome), cp.wall_s, std::move(cp.reruns));
         any_bad |= !s.good();
         rows.push_back({cases[i].name, s.status, s});
         if (!s.good()) {
@@ -263,13 +276,11 @@ int run_command(const Registry& r, RunOptions opts) {
         }
     };
 
-    std::size_t step_index = 0;
-    for (; step_index < steps.size() && !InterruptCount::stop_asked(); ++step_index) {
-        const Step& step = steps[step_index];
-        const PlannedCase& pc = cases[step.case_index];
-        CaseProgress& cp = progress_of[step.case_index];
-        if (cp.ended) continue;
-        progress.start_case(step_index, pc.name, per_rep_s);
+    // One repetition of case `pc`, in a child under the watchdog (or in
+    // process); its samples carry `run_step`, where in the run it was
+    // measured. `wall`: its seconds.
+    auto run_repetition = [&](const PlannedCase& pc, int repetition, std::size_t run_step,
+                              double& wall) {
         CaseConfig cfg;
         cfg.scenario = pc.scenario->name;
         cfg.primitive = pc.primitive;
@@ -280,7 +291,7 @@ int run_command(const Registry& r, RunOptions opts) {
         cfg.latency_ns = opts.latency_ns;
         cfg.thread_cpus = plan_pinning(opts.pin, pc.threads);
         cfg.sample_every = opts.sample_every;
-        cfg.repetition = step.repetition;
+        cfg.repetition = repetition;
         cfg.clock = &clock;
         const CaseRunner& runner = pc.scenario->runners.at(pc.primitive->name);
         CaseWork work = [&](const std::function<void(const nlohmann::json&)>& emit) {
@@ -292,13 +303,42 @@ int run_command(const Registry& r, RunOptions opts) {
                                      : static_cast<std::int64_t>(per_rep_s * 3000) + 10'000);
         CaseOutcome outcome = opts.isolate ? run_in_child(work, timeout, InterruptCount::kill_asked)
                                            : run_in_process(work);
-        const double wall =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        for (auto& sample : outcome.samples) sample["run_step"] = run_step;
+        return outcome;
+    };
+    // --rerun-outliers: each outlying repetition of a finished, ok case once
+    // more; a rerun that is ok takes its place, the outlier goes to `reruns`.
+    auto rerun_outliers = [&](const PlannedCase& pc, CaseProgress& cp) {
+        if (!opts.rerun_outliers || cp.outcome.status != "ok") return;
+        for (const auto& o : outliers_of(cp.outcome.samples)) {
+            if (InterruptCount::stop_asked()) return;
+            const auto k = o["repetition"].get<std::size_t>();
+            double wall = 0;
+            CaseOutcome again = run_repetition(pc, static_cast<int>(k), steps.size() + k, wall);
+            cp.wall_s += wall;
+            if (again.status != "ok" || again.samples.size() != 1) continue;
+            nlohmann::json replaced = o;
+            replaced["sample"] = std::move(cp.outcome.samples[k]);
+            again.samples[0]["rerun"] = true;
+            cp.outcome.samples[k] = std::move(again.samples[0]);
+            cp.reruns.push_back(std::move(replaced));
+        }
+    };
+
+    std::size_t step_index = 0;
+    for (; step_index < steps.size() && !InterruptCount::stop_asked(); ++step_index) {
+        const Step& step = steps[step_index];
+        const PlannedCase& pc = cases[step.case_index];
+        CaseProgress& cp = progress_of[step.case_index];
+        if (cp.ended) continue;
+        progress.start_case(step_index, pc.name, per_rep_s);
+        double wall = 0;
+        CaseOutcome outcome = run_repetition(pc, step.repetition, step_index, wall);
         progress.finish_case(wall);
         cp.wall_s += wall;
         ++cp.done;
         for (auto& sample : outcome.samples) {
-            sample["run_step"] = step_index;  // where in the run it was measured (interleaving)
             // Deadlocked or stalled threads stay blocked in the process
             // that ran them: no further repetition of this case is trusted.
             if (sample.value("threads_abandoned", false)) cp.ended = true;
@@ -311,6 +351,7 @@ int run_command(const Registry& r, RunOptions opts) {
             cp.ended = true;
         }
         if (cp.ended || cp.done == opts.repetitions) {
+            if (!cp.ended) rerun_outliers(pc, cp);
             cp.ended = true;
             write_case(step.case_index);
         }

@@ -35,6 +35,10 @@ struct RunOptions {
     std::int64_t case_timeout_ns = -1;  // -1: derived from the case's expected time
     double cv_threshold = 0.10;
     bool quiet = false;
+    // A repetition named an outlier (outlier_repetitions.hpp) runs once more,
+    // in a fresh child, and the rerun takes its place; the outlier is kept in
+    // the case's `reruns` with its causes.
+    bool rerun_outliers = false;
     std::vector<std::string> command_line;
 };
 

@@ -35,6 +35,12 @@ void register_locks(Registry& r, bool with_test_primitives) {
              .description = "test only: a plain counter written outside the lock (TSan's control)",
              .control = true,
              .test_only = true});
+        binder.plain<locks::SlowOnceLock>(
+            {.name = "test_slow_once",
+             .family = "test",
+             .description = "test only: slow in the first process (--rerun-outliers' control)",
+             .control = true,
+             .test_only = true});
         binder.plain<locks::OverflowingLock>(
             {.name = "test_overflows",
              .family = "test",

@@ -1,9 +1,16 @@
 #pragma once
 // Locks that exist only so the test suite can prove the harness survives bad
 // primitives. Registered only when CONTEND_TEST_PRIMITIVES=1.
+#include <fcntl.h>
 #include <sched.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdint>
+#include <cstdlib>
 #include <memory>
+
+#include "harness/busy_work.hpp"
 
 namespace contend::locks {
 
@@ -71,6 +78,33 @@ class OverflowingLock {
     int count_ = 0;  // under the lock
     std::unique_ptr<int[]> history_ = std::make_unique<int[]>(kHistory);
     volatile int sink_ = 0;
+};
+
+// A correct test-and-set lock that is slow in the first process to use it:
+// the first instance to create the file named by CONTEND_TEST_SLOW_ONCE
+// (O_EXCL: exactly one wins) spins 2 us in every critical section, every
+// later instance (later repetitions, each in its own child) runs at full
+// speed. One repetition of its case is an outlier by construction: the
+// control that `contend run --rerun-outliers` must replace.
+class SlowOnceLock {
+  public:
+    SlowOnceLock() {
+        const char* path = std::getenv("CONTEND_TEST_SLOW_ONCE");
+        if (!path) return;
+        const int fd = ::open(path, O_CREAT | O_EXCL | O_WRONLY, 0644);
+        if (fd < 0) return;
+        ::close(fd);
+        slow_ticks_ = BusyWork::current().ticks_for(2000);
+    }
+    void lock() {
+        while (taken_.exchange(true, std::memory_order_acquire)) sched_yield();
+        spin_for(slow_ticks_);
+    }
+    void unlock() { taken_.store(false, std::memory_order_release); }
+
+  private:
+    std::atomic<bool> taken_{false};
+    std::uint64_t slow_ticks_ = 0;
 };
 
 }  // namespace contend::locks
