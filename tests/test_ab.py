@@ -80,7 +80,7 @@ class AbTest(ToolCase):
     def test_slowed_control_is_found_and_the_session_is_kept(self):
         folder = os.path.join(self.tmp, "s")
         p = self.ab("--base-arg=--primitive=tas", "--new-arg=--primitive=slowed_tas",
-                    "--rounds", "8", "--seed", "42", "-o", folder, "--", *FAST_CASE)
+                    "--rounds", "10", "--seed", "42", "-o", folder, "--", *FAST_CASE)
         self.assertExit(p, 1)
         with open(os.path.join(folder, "ab.json")) as f:
             rep = json.load(f)
@@ -89,7 +89,7 @@ class AbTest(ToolCase):
         self.assertEqual(case["base_name"], case["name"].replace("slowed_tas", "tas"))
         tput = next(e for e in case["figures"] if e["figure"] == "throughput")
         self.assertEqual(tput["verdict"], "worse")
-        self.assertEqual(tput["rounds"], 8)
+        self.assertEqual(tput["rounds"], 10)
         self.assertLess(tput["effect"], -0.1)
         self.assertLess(tput["ci"][1], 0)
         self.assertIn("FAIL", p.stdout)
@@ -97,7 +97,7 @@ class AbTest(ToolCase):
         with open(os.path.join(folder, "session.json")) as f:
             rec = json.load(f)
         self.assertEqual(rec["seed"], 42)
-        self.assertEqual([r["round"] for r in rec["rounds"]], list(range(1, 9)))
+        self.assertEqual([r["round"] for r in rec["rounds"]], list(range(1, 11)))
         for r in rec["rounds"]:
             self.assertEqual(sorted(r["order"]), ["base", "new"])
             for side in ("base", "new"):
