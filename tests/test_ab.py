@@ -9,7 +9,6 @@ exit 2 with the rounds already run kept.
     CONTEND_BIN=build/contend /usr/bin/python3 tests/test_ab.py [unittest options]
 """
 import json
-import math
 import os
 import random
 import sys

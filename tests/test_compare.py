@@ -337,6 +337,7 @@ class ReportingTest(ToolCase):
                                          "0 inconclusive, 0 not comparable**"), first)
         # The change is printed with its bootstrap interval, in both formats.
         self.assertRegex(p.stdout, r"WORSE +-\d+\.\d% \[-\d+\.\d, -\d+\.\d\] +throughput")
+        self.assertRegex(p.stdout, r"[\d.]+ M/s -> [\d.]+ M/s")  # values in their unit
         self.assertIn("| change [95% CI] |", md)
         self.assertRegex(md, r"\| -\d+\.\d% \[-\d+\.\d, -\d+\.\d\] \|")
         self.assertIn("gate: **FAIL**", first)
@@ -487,7 +488,7 @@ class RunsAsUnitTest(ToolCase):
         self.assertEqual({e["verdict"] for e in tput}, {"inconclusive"})
         for e in tput:
             self.assertIn("one run per side cannot tell a change from a shift", e["reason"])
-            self.assertEqual(e["unit"], "repetitions of one run per side")
+            self.assertEqual(e["sample_unit"], "repetitions of one run per side")
 
     def test_sessions_that_shift_are_not_a_change(self):
         """Three runs per side whose levels move by up to 12 % between
@@ -501,7 +502,7 @@ class RunsAsUnitTest(ToolCase):
         tput = [e for c in rep["cases"] for e in c["figures"] if e["figure"] == "throughput"]
         self.assertNotIn("worse", [e["verdict"] for e in tput])
         self.assertNotIn("better", [e["verdict"] for e in tput])
-        self.assertEqual({e["unit"] for e in tput}, {"runs (hierarchical bootstrap)"})
+        self.assertEqual({e["sample_unit"] for e in tput}, {"runs (hierarchical bootstrap)"})
         self.assertEqual({(e["runs"]["base"], e["runs"]["new"]) for e in tput}, {(3, 3)})
         # Their first runs alone (1.12 against 1.1 x 0.95): significant among
         # the repetitions, an alarm if they were one session.

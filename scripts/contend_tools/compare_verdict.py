@@ -152,7 +152,7 @@ def _figure_entry(case_b, case_n, fig, settings, notes):
          "ci": None, "ci_improvement": None,
          "p": None, "p_adjusted": None, "significant": False, "verdict": None, "reason": "",
          "notes": notes, "runs": {"base": len(b_runs), "new": len(n_runs)},
-         "unit": RUNS if by_runs else ONE_SESSION if settings.one_session else SINGLE_RUN}
+         "sample_unit": RUNS if by_runs else ONE_SESSION if settings.one_session else SINGLE_RUN}
     if not b or not n:
         e["verdict"] = NOT_COMPARABLE
         e["reason"] = "no %s in %s" % (label, "BASE" if not b else "NEW")
@@ -220,7 +220,7 @@ def _decide(e, settings, cutoff, m):
     spreads = [(side, e[side].get("spread")) for side in ("base", "new")]
     noisy = [(side, c) for side, c in spreads if c is not None and c > settings.cv_threshold]
     noisy_text = ", ".join("spread %.0f%% in %s" % (100 * c, side.upper()) for side, c in noisy)
-    if e["significant"] and big and e["unit"] == SINGLE_RUN:
+    if e["significant"] and big and e["sample_unit"] == SINGLE_RUN:
         # The repetitions of one run share its session: the machine's state
         # that minute, the code and memory layout its process drew. Within
         # a run they are independent; between two runs they are not, so a
@@ -246,7 +246,7 @@ def _decide(e, settings, cutoff, m):
                               % (100 * eff, _pct(settings.min_effect)))
         return
     best = st.min_p(e["base"]["n"], e["new"]["n"])
-    if best > cutoff and e["unit"] != RUNS:
+    if best > cutoff and e["sample_unit"] != RUNS:
         need = st.repetitions_needed(cutoff)
         e["verdict"] = NOT_COMPARABLE
         e["underpowered"] = True
@@ -384,7 +384,7 @@ def _significance_summary(tests, cutoffs, settings):
     for key, (cutoff, m) in cutoffs.items():
         entries = [e for k, e in tests if k == key]
         lone = settings.alpha / m
-        best = max(st.min_p(e["base"]["n"], e["new"]["n"]) if e["unit"] != RUNS else 0.0
+        best = max(st.min_p(e["base"]["n"], e["new"]["n"]) if e["sample_unit"] != RUNS else 0.0
                    for e in entries)
         out.append({"family": key, "tests": m, "lone_cutoff": lone,
                     "lone_reachable": best <= lone, "best_p_of_fewest_samples": best,
