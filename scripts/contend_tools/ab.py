@@ -108,8 +108,9 @@ def verdicts(rec, args):
     settings = av.Settings(alpha=args.alpha, min_effect=args.min_effect,
                            correction=args.correction)
     report = av.analyse(paired_cases(rec), settings)
-    report["session"] = {k: rec[k] for k in ("seed", "planned_rounds", "binaries", "versions",
-                                             "common_args", "side_args", "rounds", "stopped")}
+    report["session"] = {k: rec.get(k) for k in ("seed", "planned_rounds", "binaries", "versions",
+                                                 "common_args", "side_args", "rounds", "stopped",
+                                                 "measurement_differs")}
     with open(os.path.join(rec["folder"], "ab.json"), "w") as f:
         json.dump(report, f, indent=1, allow_nan=False)
         f.write("\n")
@@ -163,7 +164,8 @@ def run(args):
         for plan in session.plan:
             files = session.run_round(plan, log)
             if plan["round"] == 1:
-                check_first_round(files, args.allow_different_measurement)
+                session.measurement_differs = check_first_round(
+                    files, args.allow_different_measurement)
     except (RoundsError, KeyboardInterrupt) as e:
         session.stopped = str(e) or "interrupted"
         session.save()

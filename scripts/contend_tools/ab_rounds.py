@@ -48,13 +48,12 @@ def check_binary(path, flag):
         p = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired) as e:
         raise InputError("%s: %s is not a contend binary (--version: %s)" % (flag, path, e))
-    first = (p.stdout or "").strip().splitlines()[:1]
-    if p.returncode != 0 or not first or not first[0].startswith("contend "):
-        said = (first[0] if first else (p.stderr or "").strip().splitlines()[:1] or ["nothing"])
-        said = said if isinstance(said, str) else said[0]
+    lines = (p.stdout or p.stderr or "").strip().splitlines()
+    said = lines[0] if lines else "nothing"
+    if p.returncode != 0 or not said.startswith("contend "):
         raise InputError("%s: %s is not a contend binary (--version said: %s)"
                          % (flag, path, said[:120]))
-    return first[0]
+    return said
 
 
 class Session:
@@ -75,12 +74,14 @@ class Session:
                       "run_seed": rng.randrange(1, 2 ** 31)} for r in range(rounds)]
         self.rounds = []  # completed: {"round", "order", "files": {side: path}, "wall_s"}
         self.stopped = None
+        self.measurement_differs = []  # compared anyway (--allow-different-measurement)
 
     def record(self):
         return {"tool": "ab.py", "seed": self.seed, "planned_rounds": self.planned_rounds,
                 "binaries": self.binaries, "versions": self.versions,
                 "common_args": self.common_args, "side_args": self.side_args,
-                "rounds": self.rounds, "stopped": self.stopped}
+                "rounds": self.rounds, "stopped": self.stopped,
+                "measurement_differs": self.measurement_differs}
 
     def save(self):
         path = os.path.join(self.folder, "session.json")
@@ -151,9 +152,10 @@ def pairing(base_doc, new_doc):
 
 def check_first_round(files, allow_different_measurement):
     """The first round's two files: the same cases, the same machine and the
-    same measurement configuration (seed and order never count)."""
+    same measurement configuration (seed and order never count). Returns
+    the measurement differences allowed by allow_different_measurement."""
     docs = {s: cr.load(files[s], strict=False) for s in SIDES}
-    pairs = pairing(docs["base"], docs["new"])
+    pairing(docs["base"], docs["new"])
     ctx = {s: docs[s].get("context") or {} for s in SIDES}
     if machine_of(ctx["base"]) != machine_of(ctx["new"]):
         raise RoundsError("BASE and NEW ran on different machines: %s vs %s"
@@ -162,4 +164,4 @@ def check_first_round(files, allow_different_measurement):
     if diff and not allow_different_measurement:
         raise RoundsError("BASE and NEW measure differently: %s (--allow-different-measurement "
                           "compares anyway)" % ", ".join(diff))
-    return pairs, diff
+    return diff

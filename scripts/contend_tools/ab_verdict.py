@@ -275,6 +275,9 @@ def console(report, session, show_same=False):
              s["line"],
              "not oversubscribed: %d of %d cases same" % (s["same_not_oversubscribed"],
                                                           s["not_oversubscribed"])]
+    if session.get("measurement_differs"):
+        lines.append("warning: the sides measure differently, compared anyway "
+                     "(--allow-different-measurement): " + ", ".join(session["measurement_differs"]))
     order = {v: i for i, v in enumerate(CASE_PRECEDENCE)}
     for c in sorted(report["cases"], key=lambda c: order[c["verdict"]]):
         if c["verdict"] == SAME and not show_same:
