@@ -70,6 +70,37 @@ class PairedStatsTest(unittest.TestCase):
         self.assertGreater(hits, 360)
 
 
+class PairingTest(unittest.TestCase):
+    @staticmethod
+    def doc(*cases):
+        return {"cases": [{"name": "%s/%s/%s" % (sc, pr, "/".join("%s:%s" % kv for kv in
+                                                               sorted(pa.items()))),
+                           "scenario": sc, "primitive": pr, "params": pa}
+                          for sc, pr, pa in cases]}
+
+    def test_by_name_by_parameters_then_by_plan_order(self):
+        from contend_tools.ab_rounds import RoundsError, pairing
+        one = ("locks.contention", "tas", {"threads": 1})
+        two = ("locks.contention", "tas", {"threads": 2})
+        base = self.doc(one, two)
+        self.assertEqual(pairing(base, self.doc(two, one)),
+                         {n: n for n in [c["name"] for c in base["cases"]]})
+        # Two primitives: paired by scenario and parameters.
+        other = self.doc(("locks.contention", "mcs", {"threads": 1}),
+                         ("locks.contention", "mcs", {"threads": 2}))
+        got = pairing(base, other)
+        self.assertEqual(got["locks.contention/tas/threads:2"], "locks.contention/mcs/threads:2")
+        # Two parameter values: paired in plan order.
+        more = self.doc(("locks.contention", "tas", {"threads": 1, "cs_ns": 200}),
+                        ("locks.contention", "tas", {"threads": 2, "cs_ns": 200}))
+        got = pairing(base, more)
+        self.assertEqual(got["locks.contention/tas/threads:1"],
+                         "locks.contention/tas/cs_ns:200/threads:1")
+        # Another plan: refused.
+        with self.assertRaisesRegex(RoundsError, "ran different cases: 2 vs 1"):
+            pairing(base, self.doc(one))
+
+
 class AbTest(ToolCase):
     TIMEOUT = 600
 
@@ -127,7 +158,7 @@ class AbTest(ToolCase):
         self.assertOneLineError(self.ab("-q", "--rounds", "5", "--", *ONE_LOCK), "--rounds")
         # Different plans: found after the first round, whose files stay.
         folder = os.path.join(self.tmp, "plans")
-        p = self.ab("-q", "--base-arg=--threads=1", "--new-arg=--threads=2", "-o", folder, "--",
+        p = self.ab("-q", "--base-arg=--threads=1", "--new-arg=--threads=1,2", "-o", folder, "--",
                     *[a for a in ONE_LOCK if a not in ("--threads", "1")])
         self.assertOneLineError(p, "ran different cases", folder)
         self.assertTrue(os.path.isfile(os.path.join(folder, "round-01-base.json")))

@@ -6,7 +6,9 @@ Usage: ab.py --base OLD_BIN --new NEW_BIN [options] [--] RUN_ARGS...
 
 RUN_ARGS are `contend run` arguments common to both sides (scenarios,
 --primitive, --threads, --set, --preset, ...). --base-arg / --new-arg add
-arguments for one side only, e.g. two primitives of one build:
+arguments for one side only (two parameter values:
+--base-arg=--set=cs_ns=100 --new-arg=--set=cs_ns=200), e.g. two primitives
+of one build:
 
   ab.py --base build/contend --new build/contend \\
         --base-arg=--primitive=tas --new-arg=--primitive=slowed_tas \\

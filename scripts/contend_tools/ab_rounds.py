@@ -123,7 +123,9 @@ def pairing(base_doc, new_doc):
     """{base case name: new case name} for the cases of two round files: by
     name when both sides ran the same names; otherwise one-for-one by
     scenario and parameters (the sides differ in a primitive, say), which
-    must then be unique on both sides. RoundsError when they do not match."""
+    must then be unique on both sides; otherwise in plan order when both
+    plans run the same scenarios and primitives in the same order (the sides
+    differ in a parameter value). RoundsError when none of these holds."""
     def names(doc):
         return [c["name"] for c in doc.get("cases") or [] if isinstance(c, dict)
                 and isinstance(c.get("name"), str)]
@@ -142,6 +144,14 @@ def pairing(base_doc, new_doc):
     kb, kn = keyed(base_doc), keyed(new_doc)
     if set(kb) == set(kn) and all(len(kb[k]) == 1 and len(kn[k]) == 1 for k in kb):
         return {kb[k][0]: kn[k][0] for k in kb}
+    # Two parameter values (--base-arg=--set=cs_ns=100 --new-arg=--set=cs_ns=200):
+    # the plans differ only in values, so their cases pair in plan order,
+    # scenario for scenario and primitive for primitive.
+    def plan(doc):
+        return [(c.get("scenario"), c.get("primitive")) for c in doc.get("cases") or []
+                if isinstance(c, dict) and isinstance(c.get("name"), str)]
+    if len(nb) == len(nn) and plan(base_doc) == plan(new_doc) and len(set(nn)) == len(nn):
+        return dict(zip(nb, nn))
     only_b = [n for n in nb if n not in nn][:1]
     only_n = [n for n in nn if n not in nb][:1]
     raise RoundsError("BASE and NEW ran different cases: %d vs %d (BASE only: %s; NEW only: %s); "
