@@ -539,6 +539,17 @@ class RunsAsUnitTest(ToolCase):
         self.assertEqual(e["base"]["n"], e["new"]["n"] - 1)
         self.assertIn("1 BASE repetition left out: window extended", e["notes"])
 
+    def test_contends_outliers_are_said_beside_the_verdict(self):
+        doc = synthetic_result(LEVELS, seed=1)
+        doc["cases"][0]["outliers"] = [{"repetition": 3, "items_per_second": 1e6,
+                                        "off_by": -0.11, "causes": ["window extended"]}]
+        base = self.write("b.json", doc)
+        new = self.write("n.json", synthetic_result(LEVELS, seed=2))
+        p, rep = compare_json(self, base, new)
+        case = next(c for c in rep["cases"] if c["name"] == doc["cases"][0]["name"])
+        e = next(e for e in case["figures"] if e["figure"] == "throughput")
+        self.assertIn("BASE outliers: repetition 3 -11% (window extended)", e["notes"])
+
 
 # --- measured alike -------------------------------------------------------------
 

@@ -308,6 +308,10 @@ class Case:
         self.sources = []
         self.machines = []
         self.measurements = []  # measurement_of each source, in sources order
+        # The repetitions contend itself named outliers (cases[].outliers),
+        # with their causes: kept in the gate (the rank test is robust to
+        # them) and said beside its verdict, never passed over in silence.
+        self.outliers = []
 
     @property
     def status(self):
@@ -437,6 +441,12 @@ class Side:
             if entry.get("signal"):
                 det = "%s%s" % (entry["signal"], ": " + det if det else "")
             c.details.append(det)
+            for o in entry.get("outliers") or []:
+                if isinstance(o, dict):
+                    c.outliers.append("repetition %s %s (%s)" % (
+                        o.get("repetition"), "%+.0f%%" % (100 * o["off_by"])
+                        if isinstance(o.get("off_by"), (int, float)) else "",
+                        ", ".join(o.get("causes") or [])))
             self._source(c, path, machine, measurement)
         for row in cr.samples(doc):
             name = row.get("run_name") or row.get("name")

@@ -137,6 +137,8 @@ def _figure_entry(case_b, case_n, fig, settings, notes):
         return None
     notes = list(notes)
     for side, c in (("BASE", case_b), ("NEW", case_n)):
+        if fig.key == "throughput" and c.outliers:
+            notes.append("%s outliers: %s" % (side, "; ".join(c.outliers)))
         if c.left_out(fig):
             notes.append("%d %s repetition%s left out: window extended"
                          % (c.left_out(fig), side, "" if c.left_out(fig) == 1 else "s"))
