@@ -115,7 +115,10 @@ int cmd_run(const Registry& reg, const std::vector<std::string>& args,
         "read like a CV)")("rerun-outliers",
                            "run each outlying repetition once more and keep the rerun in its "
                            "place (the outlier stays in the case's reruns)")(
-        "quiet,q", "no progress or summary");
+        "store", po::value(&o.store),
+        "add the result to this results store as the run finishes: a path, sqlite:///PATH, "
+        "postgresql://..., or 'default' ($CONTEND_STORE, else "
+        "~/.local/share/contend/store.sqlite)")("quiet,q", "no progress or summary");
     po::variables_map vm;
     if (!parse_command(desc, args, vm, o.targets)) return 0;
     if (!threads.empty()) o.values["threads"] = threads;

@@ -47,7 +47,8 @@ install(FILES results/contend-result.schema.json results/contend-stress.schema.j
               results/FORMAT.md
         DESTINATION ${CMAKE_INSTALL_DATADIR}/contend/results)
 foreach(_entry plot:plot.py compare:compare.py history:history.py report:report.py
-               export:export_csv.py validate:validate_result.py)
+               export:export_csv.py validate:validate_result.py store:store.py
+               dashboard:dashboard.py ab:ab.py)
   string(REPLACE ":" ";" _pair ${_entry})
   list(GET _pair 0 _name)
   list(GET _pair 1 CONTEND_SCRIPT)
@@ -68,5 +69,5 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "python3, python3-matplotlib, python3-scipy, python3-jsonschema, libboost-program-options-dev, nlohmann-json3-dev, libbenchmark-dev, libtbb-dev, libabsl-dev, libhwloc-dev, pkg-config, libconcurrentqueue-dev, libreaderwriterqueue-dev, libatomic-queue-dev, libxenium-dev, libboost-dev, elfutils")
+    "python3, python3-matplotlib, python3-scipy, python3-jsonschema, python3-fastjsonschema, python3-psycopg, libboost-program-options-dev, nlohmann-json3-dev, libbenchmark-dev, libtbb-dev, libabsl-dev, libhwloc-dev, pkg-config, libconcurrentqueue-dev, libreaderwriterqueue-dev, libatomic-queue-dev, libxenium-dev, libboost-dev, elfutils")
 include(CPack)

@@ -20,6 +20,7 @@
 #include "harness/isolation.hpp"
 #include "harness/outlier_repetitions.hpp"
 #include "harness/result_document.hpp"
+#include "harness/results_store.hpp"
 #include "harness/stats.hpp"
 #include "harness/topology.hpp"
 
@@ -370,6 +371,12 @@ int run_command(const Registry& r, RunOptions opts) {
     doc.context()["complete"] = !interrupted;
     doc.write_atomically(opts.output);
     if (!opts.quiet) print_summary(rows, opts.output);
+    // An interrupted run is not stored: its missing cases would read as a
+    // history's gaps. The file is there to add by hand.
+    if (!opts.store.empty() && !interrupted) {
+        const int stored = add_to_store(opts.store, opts.output);
+        if (stored != 0) return stored;
+    }
     if (interrupted)
         return interrupted_exit(std::to_string(step_index) + " of " + std::to_string(steps.size()) +
                                     " repetitions of " + std::to_string(cases.size()) + " cases",

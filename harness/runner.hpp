@@ -39,6 +39,9 @@ struct RunOptions {
     // in a fresh child, and the rerun takes its place; the outlier is kept in
     // the case's `reruns` with its causes.
     bool rerun_outliers = false;
+    // Non-empty: add the finished result to this results store (a URL, or
+    // "default"; results_store.hpp).
+    std::string store;
     std::vector<std::string> command_line;
 };
 

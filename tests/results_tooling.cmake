@@ -28,3 +28,20 @@ add_test(NAME results_ab
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(results_ab PROPERTIES TIMEOUT 300 LABELS e2e RUN_SERIAL TRUE
   ENVIRONMENT "CONTEND_BIN=$<TARGET_FILE:contend>")
+
+# The results store against SQLite and a throwaway PostgreSQL 15 cluster
+# (tests/postgres_cluster.py, run as the postgres user under root), and
+# compare.py / history.py reading it. The real result is the e2e fixture's.
+add_test(NAME results_store
+         COMMAND ${DEBIAN_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_store.py -v
+                 SQLiteStore PostgreSQLStore
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(results_store PROPERTIES TIMEOUT 600
+  ENVIRONMENT "CONTEND_RESULT=${E2E_DIR}/result.json"
+  FIXTURES_REQUIRED e2e_result)
+# `contend run --store`: the release binary adds its result as it finishes.
+add_test(NAME e2e_run_store
+         COMMAND ${DEBIAN_PYTHON} ${CMAKE_SOURCE_DIR}/tests/test_store.py -v RunStoresItsResult
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e_run_store PROPERTIES TIMEOUT 300 LABELS e2e
+  ENVIRONMENT "CONTEND_BIN=$<TARGET_FILE:contend>")

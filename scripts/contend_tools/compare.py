@@ -1,6 +1,7 @@
 """Compare two contend runs case by case; a regression gate for CI.
 
 Usage: compare.py BASE NEW [options]
+       compare.py --store [URL] [--history K] NEW [options]
 
 BASE and NEW are result files or folders of them (a folder's *.json files that
 are not contend results, such as micro.json or env.json, are skipped with a
@@ -58,6 +59,15 @@ the same verdicts), printed beside the change: "+3.1% [-1.2, +7.4]". Verdicts:
                    about 6 tests with no other change cannot reach it. The
                    output says so and how many repetitions would.
 
+With --store, BASE is NEW's own history in the results store (store.py):
+the last K (--history, default 10) result runs of the same machine and
+measurement configuration dated before NEW, each run one observation: the
+new run's median against the earlier runs' medians (Student's t on their
+logs, a prediction interval), so it alarms where the new run lies outside
+what its machine did before, and ten earlier runs give the power five
+repetitions of one run never can. NEW is a result file (stored or not) or a
+stored run (id, 8+ hex digits of its hash, or `latest`).
+
 A case that was ok in BASE and is invalid, timed out, crashed or deadlocked in
 NEW is worse (a correctness regression). --family all corrects over every
 test at once (fewer false alarms, needs more repetitions); --family case only
@@ -112,8 +122,13 @@ def probability(text):
 
 def parser():
     ap = tool_parser(PROG, __doc__)
-    ap.add_argument("base", metavar="BASE", help="result file or folder of them")
-    ap.add_argument("new", metavar="NEW", help="result file or folder of them")
+    ap.add_argument("inputs", nargs="+", metavar="BASE NEW",
+                    help="result files or folders of them; with --store only NEW")
+    ap.add_argument("--store", nargs="?", const="", metavar="URL",
+                    help="BASE is NEW's history in this store (default: $CONTEND_STORE, "
+                         "else the default store file)")
+    ap.add_argument("--history", type=int, default=10, metavar="K",
+                    help="with --store: how many earlier runs form BASE (default 10)")
     ap.add_argument("--md", nargs="?", const="-", metavar="FILE",
                     help="Markdown for a pull-request comment (to FILE, or stdout)")
     ap.add_argument("--json", nargs="?", const="-", metavar="FILE",
@@ -163,8 +178,20 @@ def _write(path, text, label):
 
 
 def run(args):
-    base = Side("BASE", [args.base], args.delay_tolerance)
-    new = Side("NEW", [args.new], args.delay_tolerance)
+    history_note = None
+    if args.store is not None:
+        if len(args.inputs) != 1:
+            raise InputError("with --store give NEW only (a result file or a stored run), "
+                             "got %d inputs" % len(args.inputs))
+        from .compare_store import sides
+        base, new, history_note = sides(args.store or None, args.inputs[0], args.history,
+                                        args.delay_tolerance)
+    elif len(args.inputs) != 2:
+        raise InputError("give BASE and NEW (or --store and NEW), got %d input%s"
+                         % (len(args.inputs), "" if len(args.inputs) == 1 else "s"))
+    else:
+        base = Side("BASE", [args.inputs[0]], args.delay_tolerance)
+        new = Side("NEW", [args.inputs[1]], args.delay_tolerance)
     if args.case:
         try:
             pat = re.compile(args.case)
@@ -187,6 +214,9 @@ def run(args):
                                                  if c["status"]["base"] == "ok"
                                                  and c["status"]["new"] == "ok"], settings)
     summary = summarize(report)
+    if history_note:
+        report["history"] = history_note
+        print(history_note, file=sys.stderr)
     for key, side in (("base", base), ("new", new)):
         report[key] = {"paths": side.paths, "files": [p for p, _ in side.files],
                        "skipped": [{"path": p, "why": w} for p, w in side.skipped],

@@ -378,15 +378,18 @@ class Case:
 class Side:
     """The result files of one side, and its cases by name (first-seen order)."""
 
-    def __init__(self, label, paths, delay_tolerance=DELAY_TOLERANCE):
+    def __init__(self, label, paths, delay_tolerance=DELAY_TOLERANCE, documents=()):
+        """`paths`: files and folders to read; `documents`: (name, doc) pairs
+        already read (runs from the store, named "store run N", a history:
+        their cases are meant to be pooled, and no warning says they are)."""
         self.label = label
-        self.paths = list(paths)
+        self.paths = list(paths) + [name for name, _ in documents]
         self.delay_tolerance = delay_tolerance
-        self.files = []    # (path, doc)
+        self.files = list(documents)  # (path, doc)
         self.skipped = []  # (path, why)
         self.warnings = []
         self.cases = {}
-        for p in self.paths:
+        for p in paths:
             self._add_path(p)
         if not self.files:
             raise InputError("%s: %s: no contend result file%s" % (
@@ -395,7 +398,8 @@ class Side:
                 if self.skipped else ""))
         for path, doc in self.files:
             self._add_doc(path, doc)
-        self._pooling_warnings()
+        if not documents:
+            self._pooling_warnings()
 
     def _add_path(self, path):
         if os.path.isdir(path):

@@ -109,8 +109,9 @@ def _side_line(label, side):
 def _settings_line(s):
     b = s["bootstrap"]
     unit = ("repetitions are the unit (--one-session)" if s.get("one_session") else
-            "the run is the unit from %d runs per side (hierarchical bootstrap); with fewer, "
-            "a change among one run's repetitions is inconclusive" % s.get("min_runs", 3))
+            "the run is the unit from %d runs per side (hierarchical bootstrap), or one new "
+            "run against %d or more earlier ones (prediction interval); with fewer, a change "
+            "among one run's repetitions is inconclusive" % ((s.get("min_runs", 3),) * 2))
     return (unit + "; " + "Mann-Whitney U (two-sided, exact); %s %s, alpha %.3g; min effect %.0f%%; "
             "unstable above spread %.0f%%; same needs the %.0f%% bootstrap CI of the median change "
             "(%d resamples) inside +-%.0f%%; delay calibrations may differ by %.3g%%"

@@ -319,3 +319,42 @@ def hierarchical_change(base_runs, new_runs, resamples=HIERARCHICAL_RESAMPLES,
         return (1.0 if float(np.mean(logs)) == 0 else 0.0), (float(lo), float(hi))
     z = abs(float(np.mean(logs))) / sd
     return min(1.0, math.erfc(z / math.sqrt(2.0))), (float(lo), float(hi))
+
+
+def history_change(base_runs, new_values, level=BOOTSTRAP_LEVEL):
+    """One new run against k >= 3 earlier runs, each run one observation:
+    the new run's median against the earlier runs' medians, on a log scale,
+    as a prediction (the lookback-window check of conbench and its kin, with
+    Student's t for k - 1 degrees of freedom instead of a z-score, because k
+    is ten, not a hundred). The spread between the earlier runs carries
+    every source of noise a run has (its session, its layout, its
+    repetitions), so nothing about the new run's own repetitions is assumed.
+
+    Returns (p, (low, high)): the two-sided p of "the new run belongs to the
+    earlier runs' distribution" and the prediction interval of the relative
+    change of the new run's median against the earlier runs' centre
+    (exp(mean of log medians)). (1.0, None) where a median is not positive.
+    Assumes the runs' log medians are roughly normal; with k below 3 there
+    is no spread to judge by."""
+    from scipy import stats
+    meds = np.array([np.median(r) for r in base_runs], dtype=float)
+    new = float(np.median(new_values))
+    if np.any(meds <= 0) or new <= 0 or len(meds) < 3:
+        return 1.0, None
+    logs = np.log(meds)
+    k = len(logs)
+    centre, sd = float(np.mean(logs)), float(np.std(logs, ddof=1))
+    d = math.log(new) - centre
+    scale = sd * math.sqrt(1.0 + 1.0 / k)
+    t = stats.t.ppf(0.5 + level / 2.0, k - 1)
+    ci = (math.expm1(d - t * scale), math.expm1(d + t * scale))
+    if scale == 0:
+        return (1.0 if d == 0 else 0.0), ci
+    return float(2.0 * stats.t.sf(abs(d) / scale, k - 1)), ci
+
+
+def history_centre(base_runs):
+    """The centre history_change measures against: the geometric mean of the
+    runs' medians."""
+    return float(np.exp(np.mean(np.log([np.median(r) for r in base_runs]))))
+

@@ -25,6 +25,11 @@ Per matched case and tracked figure (compare_load.FIGURES), in this order:
    a significant change of min_effect is then inconclusive ("one run per
    side cannot tell a change from a shift between two sessions"), never an
    alarm, unless --one-session says both sides come from one session.
+   One NEW run against at least MIN_RUNS BASE runs (compare.py --store: the
+   new run against the last k runs of its machine and configuration) is a
+   prediction: the new run's median against the earlier runs' medians
+   (compare_stats.history_change, Student's t on the log medians), so it
+   alarms only where the new run lies outside what the earlier runs did.
    Repetitions whose window was extended are left out of throughput and CPU
    per operation, and counted in the figure's notes.
 3. unstable: robust spread (1.4826 MAD / median, read like a CV) above
@@ -75,6 +80,7 @@ MIN_RUNS = 3
 SINGLE_RUN = "repetitions of one run per side"
 ONE_SESSION = "repetitions (--one-session)"
 RUNS = "runs (hierarchical bootstrap)"
+HISTORY = "one new run against earlier runs (prediction interval)"
 
 FAMILIES = {
     "figure": "per figure (each of throughput, CPU ns/op, Jain index, p99 over all cases)",
@@ -143,6 +149,7 @@ def _figure_entry(case_b, case_n, fig, settings, notes):
             notes.append("%d %s repetition%s left out: window extended"
                          % (c.left_out(fig), side, "" if c.left_out(fig) == 1 else "s"))
     by_runs = len(b_runs) >= MIN_RUNS and len(n_runs) >= MIN_RUNS
+    by_history = not settings.one_session and len(b_runs) >= MIN_RUNS and len(n_runs) == 1
     label = fig.label
     if fig.key == "p99":
         k = case_n.latency_key() or case_b.latency_key()
@@ -154,7 +161,8 @@ def _figure_entry(case_b, case_n, fig, settings, notes):
          "ci": None, "ci_improvement": None,
          "p": None, "p_adjusted": None, "significant": False, "verdict": None, "reason": "",
          "notes": notes, "runs": {"base": len(b_runs), "new": len(n_runs)},
-         "sample_unit": RUNS if by_runs else ONE_SESSION if settings.one_session else SINGLE_RUN}
+         "sample_unit": RUNS if by_runs else HISTORY if by_history else
+         ONE_SESSION if settings.one_session else SINGLE_RUN}
     if not b or not n:
         e["verdict"] = NOT_COMPARABLE
         e["reason"] = "no %s in %s" % (label, "BASE" if not b else "NEW")
@@ -164,14 +172,14 @@ def _figure_entry(case_b, case_n, fig, settings, notes):
         e["improvement"] = e["effect"] if fig.higher_is_better else -e["effect"]
     if by_runs:
         base_runs, new_runs = list(b_runs.values()), list(n_runs.values())
-        e["effect"] = st.relative_change(st.run_level_centre(base_runs),
-                                         st.run_level_centre(new_runs))
-        if e["effect"] is not None:
-            e["improvement"] = e["effect"] if fig.higher_is_better else -e["effect"]
-        e["p"], ci = st.hierarchical_change(base_runs, new_runs, level=settings.ci_level)
-        if ci is not None:
-            e["ci"] = list(ci)
-            e["ci_improvement"] = list(ci) if fig.higher_is_better else [-ci[1], -ci[0]]
+        _tested(e, fig, st.relative_change(st.run_level_centre(base_runs),
+                                           st.run_level_centre(new_runs)),
+                *st.hierarchical_change(base_runs, new_runs, level=settings.ci_level))
+        return e
+    if by_history:
+        base_runs = list(b_runs.values())
+        _tested(e, fig, st.relative_change(st.history_centre(base_runs), e["new"]["median"]),
+                *st.history_change(base_runs, n, level=settings.ci_level))
         return e
     if len(b) < MIN_REPETITIONS or len(n) < MIN_REPETITIONS:
         e["verdict"] = NOT_COMPARABLE
@@ -186,6 +194,16 @@ def _figure_entry(case_b, case_n, fig, settings, notes):
         e["ci"] = list(ci)
         e["ci_improvement"] = list(ci) if fig.higher_is_better else [-ci[1], -ci[0]]
     return e
+
+
+def _tested(e, fig, effect, p, ci):
+    """Fill the entry's effect, p and interval from a run-level test."""
+    e["effect"], e["p"] = effect, p
+    if effect is not None:
+        e["improvement"] = effect if fig.higher_is_better else -effect
+    if ci is not None:
+        e["ci"] = list(ci)
+        e["ci_improvement"] = list(ci) if fig.higher_is_better else [-ci[1], -ci[0]]
 
 
 def _family_key(settings, case_name, entry):
@@ -248,7 +266,7 @@ def _decide(e, settings, cutoff, m):
                               % (100 * eff, _pct(settings.min_effect)))
         return
     best = st.min_p(e["base"]["n"], e["new"]["n"])
-    if best > cutoff and e["sample_unit"] != RUNS:
+    if best > cutoff and e["sample_unit"] not in (RUNS, HISTORY):
         need = st.repetitions_needed(cutoff)
         e["verdict"] = NOT_COMPARABLE
         e["underpowered"] = True
@@ -338,9 +356,10 @@ def compare(base, new, settings):
             continue
         nb = sum(1 for r in cb.rows if r.get("status") == "ok")
         nn = sum(1 for r in cn.rows if r.get("status") == "ok")
-        runs = min(len({s for r, s in zip(c_.rows, c_.row_sources) if r.get("status") == "ok"})
-                   for c_ in (cb, cn))
-        if min(nb, nn) < MIN_REPETITIONS and runs < MIN_RUNS:
+        rb, rn = (len({s for r, s in zip(c_.rows, c_.row_sources) if r.get("status") == "ok"})
+                  for c_ in (cb, cn))
+        against_history = rb >= MIN_RUNS and rn == 1 and not settings.one_session
+        if min(nb, nn) < MIN_REPETITIONS and min(rb, rn) < MIN_RUNS and not against_history:
             # One reason for the whole case; its figures are kept for reading.
             c["verdict"], c["case_level"] = NOT_COMPARABLE, True
             c["reason"] = ("too few repetitions: %d vs %d (at least %d per side are needed; "

@@ -67,15 +67,24 @@ def read_json(path, strict=True):
     default (NonFiniteError); strict=False reads them as None, i.e. as the
     `null` the writer should have emitted.
     """
+    return parse_json(read_bytes(path), strict)
+
+
+def read_bytes(path):
+    """The file's bytes, or UnreadableError saying why not."""
     try:
         with open(path, "rb") as f:
-            raw = f.read()
+            return f.read()
     except FileNotFoundError:
         raise UnreadableError("no such file") from None
     except IsADirectoryError:
         raise UnreadableError("is a directory") from None
     except OSError as e:
         raise UnreadableError("cannot read: %s" % (e.strerror or e)) from None
+
+
+def parse_json(raw, strict=True):
+    """read_json() of bytes already read."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -1,6 +1,7 @@
 """Follow every case of many contend runs over time and find level changes.
 
 Usage: history.py FILE|DIR... [options]
+       history.py --store [URL] [--machine M] [options]
 
 The runs are ordered by context.date (default) or by git revision
 (--order git: the position of context.git_revision in `git rev-list` of the
@@ -22,7 +23,14 @@ Prints the changes found, worse first; --json writes everything; plots
 (PNG + SVG, median with min-max band, segment levels, changes marked) go to
 -o DIR for the series with a change, or for every series with --plot all.
 
-Exit status: 0 done (whether or not something changed); 2 bad input.
+--store reads the runs from the results store (store.py) instead of files:
+the result runs of one machine (--machine, needed when it holds several)
+measured with one configuration (the latest run's, or --config), their
+figures from the store's tables (history_store.py).
+
+Exit status: 0 done (whether or not something changed); 1 with --gate, when
+a series' latest level change is for the worse (its level is still the
+worse one at the newest run: what a nightly job should fail on); 2 bad input.
 """
 import datetime
 import json
@@ -139,23 +147,27 @@ def build_series(runs, figures, case_filter, order):
     out = {}
     for name, visits in cases.items():
         for fig in figures:
-            points = []
-            for run, status, got in visits:
-                vals = [v for v in (fig.extract(x) for x in got if cr.is_ok(x)) if v is not None]
-                if status == "ok" and not vals:
-                    continue  # the figure does not exist for this case
-                points.append({"run": run, "status": status, "n": len(vals),
-                               "samples": vals,
-                               "median": statistics.median(vals) if vals else None,
-                               "min": min(vals) if vals else None,
-                               "max": max(vals) if vals else None})
-            if any(p["median"] is not None for p in points):
-                out[(name, fig.key)] = {"case": name, "figure": fig.key, "label": fig.label,
-                                        "unit": fig.unit, "order": order,
-                                        "higher_is_better": fig.higher_is_better,
-                                        "points": points, "changes": [], "p": None,
-                                        "p_adjusted": None, "levels": []}
+            visited = [(run, status, [v for v in (fig.extract(x) for x in got if cr.is_ok(x))
+                                      if v is not None]) for run, status, got in visits]
+            add_series(out, name, fig, order, visited)
     return out
+
+
+def add_series(out, name, fig, order, visits):
+    """out[(name, figure)] = the series of `visits` [(run index, case status,
+    the figure's values in its ok repetitions)], when it has a value."""
+    points = []
+    for run, status, vals in visits:
+        if status == "ok" and not vals:
+            continue  # the figure does not exist for this case
+        points.append({"run": run, "status": status, "n": len(vals), "samples": vals,
+                       "median": statistics.median(vals) if vals else None,
+                       "min": min(vals) if vals else None, "max": max(vals) if vals else None})
+    if any(p["median"] is not None for p in points):
+        out[(name, fig.key)] = {"case": name, "figure": fig.key, "label": fig.label,
+                                "unit": fig.unit, "order": order,
+                                "higher_is_better": fig.higher_is_better, "points": points,
+                                "changes": [], "p": None, "p_adjusted": None, "levels": []}
 
 
 def analyse(series, args):
@@ -211,7 +223,16 @@ def analyse(series, args):
 
 def parser():
     ap = tool_parser(PROG, __doc__)
-    ap.add_argument("paths", nargs="+", metavar="FILE|DIR")
+    ap.add_argument("paths", nargs="*", metavar="FILE|DIR")
+    ap.add_argument("--store", nargs="?", const="", metavar="URL",
+                    help="read the runs from this store (default: $CONTEND_STORE, else the "
+                         "default store file)")
+    ap.add_argument("--machine", metavar="M",
+                    help="with --store: machine id, fingerprint or host name")
+    ap.add_argument("--config", metavar="KEY",
+                    help="with --store: measurement configuration (default: the latest run's)")
+    ap.add_argument("--gate", action="store_true",
+                    help="exit 1 when a series' latest level change is for the worse")
     ap.add_argument("-o", "--out-dir", default="history-plots", metavar="DIR",
                     help="where plots go (default ./history-plots)")
     ap.add_argument("--plot", choices=("changes", "all", "none"), default="changes",
@@ -251,13 +272,22 @@ def run(args):
         case_filter = re.compile(args.case) if args.case else None
     except re.error as e:
         raise InputError("--case: %r is not a regular expression: %s" % (args.case, e))
-    runs, skipped = load_runs(args.paths)
-    if len(runs) < 2:
-        raise InputError("%s: a history needs at least 2 result files, found %d"
-                         % (", ".join(args.paths), len(runs)))
-    warnings = ["skipped %s" % s for s in skipped]
-    order_runs(runs, args.order, args.repo, warnings)
-    series = build_series(runs, figures, case_filter, args.order)
+    if args.store is not None:
+        if args.paths:
+            raise InputError("--store reads the runs from the store: name no file (got %s)"
+                             % ", ".join(args.paths))
+        from .history_store import load
+        runs, series, warnings = load(args, figures, case_filter, order_runs)
+    elif not args.paths:
+        raise InputError("name result files or folders, or --store")
+    else:
+        runs, skipped = load_runs(args.paths)
+        if len(runs) < 2:
+            raise InputError("%s: a history needs at least 2 result files, found %d"
+                             % (", ".join(args.paths), len(runs)))
+        warnings = ["skipped %s" % s for s in skipped]
+        order_runs(runs, args.order, args.repo, warnings)
+        series = build_series(runs, figures, case_filter, args.order)
     if not series:
         raise InputError("no case%s with a value in these runs"
                          % (" matching --case" if case_filter else ""))
@@ -290,6 +320,15 @@ def run(args):
         for s in plots:
             for path in history_plot.plot_series(s, runs, args.out_dir, used):
                 print("plot: %s" % path)
+    still_worse = [s for s in changed if s["changes"][-1]["direction"] == "worse"]
+    if args.gate and still_worse:
+        print("GATE: FAIL: %d series at a worse level since their latest change (%s)"
+              % (len(still_worse), ", ".join("%s %s" % (s["case"], s["figure"])
+                                             for s in still_worse[:3])
+                 + (" ..." if len(still_worse) > 3 else "")))
+        return 1
+    if args.gate:
+        print("GATE: PASS: no series at a worse level since its latest change")
     return 0
 
 
