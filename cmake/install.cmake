@@ -42,7 +42,15 @@ install(FILES ${CMAKE_BINARY_DIR}/contendConfig.cmake ${CMAKE_BINARY_DIR}/conten
 # The scripts and the schemas they check against (scripts/../results), and
 # one entry point per user-facing script.
 install(DIRECTORY scripts/ DESTINATION ${CONTEND_SCRIPTS_DIR} USE_SOURCE_PERMISSIONS
-        FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
+        FILES_MATCHING PATTERN "*.py" PATTERN "dashboard_page.js" PATTERN "dashboard_page.css"
+                       PATTERN "package*.json" PATTERN "__pycache__" EXCLUDE)
+# uPlot for dashboard.py's page (scripts/fetch-web-deps.sh put it in the build
+# folder), with its licence; the page finds it in share/contend/web.
+install(DIRECTORY ${CMAKE_BINARY_DIR}/web/node_modules/uplot/dist/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/contend/web OPTIONAL
+        FILES_MATCHING PATTERN "uPlot.iife.min.js" PATTERN "uPlot.min.css")
+install(FILES ${CMAKE_BINARY_DIR}/web/node_modules/uplot/LICENSE
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/contend/web OPTIONAL)
 install(FILES results/contend-result.schema.json results/contend-stress.schema.json
               results/FORMAT.md
         DESTINATION ${CMAKE_INSTALL_DATADIR}/contend/results)

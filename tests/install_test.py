@@ -60,7 +60,9 @@ class InstalledPackage(unittest.TestCase):
     def test_installed_tree_has_binary_scripts_headers_and_package(self):
         for rel in ["bin/contend", "bin/contend-plot", "bin/contend-compare",
                     "bin/contend-history", "bin/contend-report", "bin/contend-export",
-                    "bin/contend-validate", "include/contend/suites/locks/user_lock.hpp",
+                    "bin/contend-validate", "bin/contend-store", "bin/contend-dashboard",
+                    "bin/contend-ab", "share/contend/web/uPlot.iife.min.js",
+                    "include/contend/suites/locks/user_lock.hpp",
                     "include/contend/harness/build_info.hpp",
                     "lib/cmake/contend/contendConfig.cmake",
                     "lib/cmake/contend/contendConfigVersion.cmake",

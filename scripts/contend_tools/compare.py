@@ -1,7 +1,7 @@
 """Compare two contend runs case by case; a regression gate for CI.
 
 Usage: compare.py BASE NEW [options]
-       compare.py --store [URL] [--history K] NEW [options]
+       compare.py --store URL|default [--history K] NEW [options]
 
 BASE and NEW are result files or folders of them (a folder's *.json files that
 are not contend results, such as micro.json or env.json, are skipped with a
@@ -124,8 +124,8 @@ def parser():
     ap = tool_parser(PROG, __doc__)
     ap.add_argument("inputs", nargs="+", metavar="BASE NEW",
                     help="result files or folders of them; with --store only NEW")
-    ap.add_argument("--store", nargs="?", const="", metavar="URL",
-                    help="BASE is NEW's history in this store (default: $CONTEND_STORE, "
+    ap.add_argument("--store", metavar="URL",
+                    help="BASE is NEW's history in this store ('default': $CONTEND_STORE, "
                          "else the default store file)")
     ap.add_argument("--history", type=int, default=10, metavar="K",
                     help="with --store: how many earlier runs form BASE (default 10)")

@@ -1,7 +1,7 @@
 """Follow every case of many contend runs over time and find level changes.
 
 Usage: history.py FILE|DIR... [options]
-       history.py --store [URL] [--machine M] [options]
+       history.py --store URL|default [--machine M] [options]
 
 The runs are ordered by context.date (default) or by git revision
 (--order git: the position of context.git_revision in `git rev-list` of the
@@ -52,7 +52,7 @@ FIRST_PERMUTATIONS = 999
 MAX_PERMUTATIONS = 50000
 
 
-def _date(ctx):
+def run_date(ctx):
     try:
         d = datetime.datetime.fromisoformat(str(ctx.get("date")).replace("Z", "+00:00"))
     except ValueError:
@@ -82,7 +82,7 @@ def load_runs(paths):
                 raise InputError("%s: %s" % (path, e)) from None
     for r in runs:
         ctx = r["doc"].get("context") or {}
-        r["date"] = _date(ctx)
+        r["date"] = run_date(ctx)
         r["rev"] = ctx.get("git_revision") if isinstance(ctx.get("git_revision"), str) else None
     return runs, skipped
 
@@ -224,8 +224,8 @@ def analyse(series, args):
 def parser():
     ap = tool_parser(PROG, __doc__)
     ap.add_argument("paths", nargs="*", metavar="FILE|DIR")
-    ap.add_argument("--store", nargs="?", const="", metavar="URL",
-                    help="read the runs from this store (default: $CONTEND_STORE, else the "
+    ap.add_argument("--store", metavar="URL",
+                    help="read the runs from this store ('default': $CONTEND_STORE, else the "
                          "default store file)")
     ap.add_argument("--machine", metavar="M",
                     help="with --store: machine id, fingerprint or host name")

@@ -10,7 +10,7 @@ of the primitive.
 """
 from . import store_db as db
 from . import store_query as q
-from .history import _date, add_series
+from .history import add_series, run_date
 from .result_inputs import InputError
 
 
@@ -51,7 +51,7 @@ def _load(store, args, figures, case_filter, order_runs):
                         "out (this history: configuration %s; --config picks another)"
                         % (len(stored) - len(picked), len(stored), config))
     picked.reverse()  # oldest first; history.order_runs sorts again
-    runs = [{"path": "store run %d" % r["id"], "store_id": r["id"], "date": _date({"date": r["date"]}),
+    runs = [{"path": "store run %d" % r["id"], "store_id": r["id"], "date": run_date({"date": r["date"]}),
              "rev": r["git_revision"]} for r in picked]
     if len(runs) < 2:
         raise InputError("the store %s: a history needs at least 2 runs of this machine and "

@@ -2,7 +2,8 @@
 PostgreSQL database a team or a fleet shares, behind one small interface.
 
 Where the store is, first found wins:
-  --store URL            sqlite:///abs/path, sqlite:rel/path, a plain path,
+  --store URL            sqlite:///abs/path, sqlite:rel/path, a plain path
+                         ('default' means the next two),
                          or postgresql://[user@]host/db (postgres:// too;
                          host=/socket/dir as a query parameter for a socket)
   CONTEND_STORE          the same, from the environment
@@ -50,6 +51,8 @@ def default_path():
 def locate(url=None):
     """(dialect, target, shown): where the store is, and how to name it in
     messages (a PostgreSQL password is never shown)."""
+    if url == "default":
+        url = None
     url = url or os.environ.get(ENV) or default_path()
     if re.match(r"^postgres(ql)?://", url):
         parts = urllib.parse.urlsplit(url)
