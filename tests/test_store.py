@@ -161,6 +161,41 @@ class StoreContract:
         self.assertOneLine(self.store("show", "77"), 2, "no such run")
         self.assertOneLine(self.store("list", "--machine", "nowhere"), 2, "matches no machine")
 
+    def test_a_stress_report_is_stored_with_its_failures(self):
+        ctx = {k: self.doc["context"][k] for k in ("host_name", "cpu_model", "num_cpus", "date",
+                                                   "git_revision", "kernel", "compiler")}
+        ctx.update(complete=True, wall_seconds=2.5, stress={
+            "seed": 7, "budget_ns": 2000000000, "trial_timeout_ns": 1000000000,
+            "targets": ["locks.contention"], "primitives": ["tas", "ticket"], "cpus": 2,
+            "replay": None})
+        failure = {"id": 3, "seed": 99, "case": "locks.contention/tas/threads:2", "scenario":
+                   "locks.contention", "primitive": "tas", "params": {"cs_ns": 0},
+                   "threads": 2, "duration_ns": 5000000, "detector": "validation",
+                   "detail": "mutual exclusion broken", "signal": None, "stacks": None,
+                   "replay": "contend stress locks.contention --seed 7 --replay 3",
+                   "perturbation": {k: 0 for k in (
+                       "delay_per_65536_ops", "yield_per_65536_ops", "sleep_per_65536_ops",
+                       "migrate_every_ops", "stutter_period_ns", "burst_ops", "seed")}}
+        report = {"context": ctx, "failures": [failure], "summary": {
+            "trials": 12, "failures": 1, "targets": [
+                {"scenario": "locks.contention", "primitive": p, "trials": 6,
+                 "failures": int(p == "tas"), "wall_seconds": 1.0} for p in ("tas", "ticket")]}}
+        p = self.store("add", self.write("stress.json", json.dumps(report)))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        run = json.loads(self.store("list", "--json").stdout)[0]
+        self.assertEqual((run["kind"], run["not_ok"]), ("stress", 1))
+        s = self.open()
+        try:
+            self.assertEqual(s.query("SELECT primitive, trials, failures FROM stress_targets "
+                                     "ORDER BY primitive"), [("tas", 6, 1), ("ticket", 6, 0)])
+            self.assertEqual(s.query("SELECT failure_id, detector, replay FROM stress_failures"),
+                             [(3, "validation", failure["replay"])])
+        finally:
+            s.close()
+        del report["failures"][0]["replay"]
+        self.assertOneLine(self.store("add", self.write("bad-stress.json", json.dumps(report))),
+                           2, "fails the stress schema")
+
     def test_concurrent_writers_lose_nothing(self):
         writers, per_writer = 6, 3
         h = store_synthetic.History(self.doc)
