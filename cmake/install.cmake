@@ -56,7 +56,7 @@ install(FILES results/contend-result.schema.json results/contend-stress.schema.j
         DESTINATION ${CMAKE_INSTALL_DATADIR}/contend/results)
 foreach(_entry plot:plot.py compare:compare.py history:history.py report:report.py
                export:export_csv.py validate:validate_result.py store:store.py
-               dashboard:dashboard.py ab:ab.py)
+               dashboard:dashboard.py ab:ab.py fleet:fleet.py)
   string(REPLACE ":" ";" _pair ${_entry})
   list(GET _pair 0 _name)
   list(GET _pair 1 CONTEND_SCRIPT)

@@ -5,7 +5,8 @@
 #   scripts/setup.sh [--with-test-tools] [CMake -D options...]
 #   BUILD_DIR   build folder (default: build)
 # With --with-test-tools it also installs what only the tests use (Chromium,
-# which renders the HTML pages headless; PostgreSQL 15 for the store tests). The CMake options apply on
+# which renders the HTML pages headless; PostgreSQL 15 for the store tests;
+# Slurm and munge for the fleet tests). The CMake options apply on
 # top of the defaults, which are restored first (a folder configured once
 # with a sanitizer does not stay one).
 set -euo pipefail
@@ -24,8 +25,9 @@ packages=(g++ cmake ninja-build pkg-config git
           python3 python3-matplotlib python3-scipy python3-jsonschema elfutils
           python3-fastjsonschema python3-psycopg)
 # The tests also start a throwaway PostgreSQL cluster (the store's second
-# back end) and render HTML pages in Chromium.
-$with_test_tools && packages+=(chromium postgresql-15)
+# back end) and a single-node Slurm cluster (the fleet), and render HTML
+# pages in Chromium.
+$with_test_tools && packages+=(chromium postgresql-15 slurm-wlm munge)
 source scripts/install-missing.sh
 install_missing "${packages[@]}"
 # uPlot, which the trend dashboard bundles into its page (scripts/dashboard.py).

@@ -2,7 +2,8 @@
 
 The entry points beside this folder (scripts/plot.py, compare.py, ab.py,
 history.py, report.py, export_csv.py, validate_result.py, fidelity.py,
-delay_fidelity.py, gate_power.py, store.py, dashboard.py, store_bench.py)
+delay_fidelity.py, gate_power.py, store.py, dashboard.py, store_bench.py,
+fleet.py)
 only put scripts/ on sys.path and call one module's main(); everything they
 do is here:
 
@@ -18,6 +19,8 @@ do is here:
                       the CLI, synthetic histories, the benchmark
   compare_store       compare.py --store: a new run against its stored history
   dashboard*          the trend page drawn from the store (uPlot)
+  fleet*              a fleet through Slurm: the description, the job array's
+                      scripts, the tasks' states, machines side by side
   plot, plot_*        figures of one result: the driver, the look, the writer
   scenario_figures/   figure plugins, one module per scenario or kind of rows
   report*             the single-file HTML report
