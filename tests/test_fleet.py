@@ -3,8 +3,9 @@
 cluster started for the test (slurm_cluster.py: slurm-wlm 22.05 and munge
 from Debian, two partitions and a node feature), a two-task job array whose
 tasks ask for different partitions and features, each running a short
-`contend run` that adds its result to a store: both results reach the store
-and the side-by-side report. A task cancelled mid-run (scancel: TERM, then
+`contend run` that adds its result to a PostgreSQL store (a throwaway
+cluster, postgres_cluster.py: a fleet's nodes share a server, not a SQLite
+file): both results reach the store and the side-by-side report. A task cancelled mid-run (scancel: TERM, then
 KILL) is reported failed with its log, leaves nothing half-written in the
 store, and `collect --resubmit` submits it alone again. Without Slurm: the
 job script runs in a plain shell, bad descriptions are one line, and the
@@ -27,6 +28,7 @@ import unittest
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_support import BIN, PYTHON as PY, ROOT, SCRIPTS  # noqa: E402
+import postgres_cluster  # noqa: E402
 import slurm_cluster  # noqa: E402
 sys.path.insert(0, SCRIPTS)
 from contend_tools import store_db, store_query  # noqa: E402
@@ -47,7 +49,9 @@ def fleet(*args, env=None, timeout=300):
 class FleetCase(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="contend-fleet-test-")
-        self.store = os.path.join(self.tmp, "store.sqlite")
+        # The fleet's own store where the description names one (PostgreSQL,
+        # FleetOnSlurm), else the SQLite file `collect --store` fills.
+        self.store = getattr(self, "pg_url", None) or os.path.join(self.tmp, "store.sqlite")
         with open(RESULT) as f:
             ctx = json.load(f)["context"]
         self.cpu, self.cpus = ctx["cpu_model"].strip(), ctx["num_cpus"]
@@ -56,8 +60,8 @@ class FleetCase(unittest.TestCase):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def description(self, run, name="smoke", **extra):
-        spec = {"name": name, "contend": BIN, "store": self.store, "run": run,
-                "time_limit": "00:10:00",
+        spec = {"name": name, "contend": BIN, "store": getattr(self, "pg_url", None),
+                "run": run, "time_limit": "00:10:00",
                 "kinds": [{"name": "kind-a", "partition": "kind_a",
                            "expect": {"num_cpus": self.cpus}},
                           {"name": "kind-b", "partition": "kind_b", "constraint": "fast",
@@ -103,16 +107,22 @@ class FleetOnSlurm(FleetCase):
     @classmethod
     def setUpClass(cls):
         cls.cluster = slurm_cluster.Cluster()
+        cls.pg = postgres_cluster.Cluster()
         cls.saved = os.environ.get("SLURM_CONF")
         os.environ["SLURM_CONF"] = cls.cluster.conf
 
     @classmethod
     def tearDownClass(cls):
         cls.cluster.stop()
+        cls.pg.stop()
         if cls.saved is None:
             os.environ.pop("SLURM_CONF", None)
         else:
             os.environ["SLURM_CONF"] = cls.saved
+
+    def setUp(self):
+        self.pg_url = self.pg.new_database()
+        super().setUp()
 
     def test_a_two_task_array_reaches_the_store_and_the_report(self):
         session = self.submit(self.description(SHORT))
@@ -194,6 +204,9 @@ class FleetWithoutSlurm(FleetCase):
         self.assertEqual([s["state"] for s in states], ["waiting", "done"])
         self.assertEqual(states[1]["job"], "none_1")
         self.assertEqual(code, 3)
+        p = fleet("collect", session, "--store", self.store)
+        self.assertEqual(p.returncode, 3, p.stdout + p.stderr)
+        self.assertIn("task 1 kind-b: added as run 1", p.stdout)
         self.assertEqual(len(self.stored()), 1)
 
     def test_a_task_builds_from_source_and_a_failed_build_is_said(self):
@@ -234,7 +247,8 @@ class FleetWithoutSlurm(FleetCase):
                  ({"time_limit": "soon"}, "time_limit"),
                  ({"run": ["-o", "x.json"]}, "set by the fleet"),
                  ({"kinds": [{"name": "a"}, {"name": "a"}]}, "used twice"),
-                 ({"kinds": [{"name": "a", "expect": {"cpu_model": "("}}]}, "regular expr")]
+                 ({"kinds": [{"name": "a", "expect": {"cpu_model": "("}}]}, "regular expr"),
+                 ({"store": self.store}, "cannot be shared by a fleet")]
         for change, why in cases:
             path = os.path.join(self.tmp, "bad.json")
             with open(path, "w") as f:

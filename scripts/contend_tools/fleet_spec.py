@@ -19,7 +19,9 @@ where the results go. JSON, checked here with one-line errors:
                                             (scripts/setup.sh, build-fleet-KIND)
     "store": "postgresql://...",            where each task adds its result
                                             (optional: else `collect` adds
-                                            the results folder's files)
+                                            the results to any store; a
+                                            SQLite file cannot be shared by
+                                            nodes: WAL needs one host)
     "time_limit": "02:00:00",               per task (Slurm --time)
     "sbatch": ["--account=perf"]            more sbatch options (optional)
   }
@@ -111,7 +113,11 @@ def check(spec, where="fleet"):
         if key in spec and spec[key] is not None and (not isinstance(spec[key], str)
                                                       or not spec[key]):
             _fail(where, "%s: a non-empty string" % key)
-    spec.setdefault("store", None)
+    store = spec.setdefault("store", None)
+    if store is not None and not re.match(r"^postgres(ql)?://", store):
+        _fail(where, "store: %r: a SQLite file cannot be shared by a fleet's nodes (its WAL "
+                     "needs one host): name a postgresql:// store, or leave store out and run "
+                     "fleet.py collect --store FILE" % store)
     limit = spec.setdefault("time_limit", "02:00:00")
     if not isinstance(limit, str) or not TIME.match(limit):
         _fail(where, "time_limit: %r: allowed: Slurm times such as 90, 01:30:00, 1-00:00:00"
