@@ -79,7 +79,7 @@ class FleetCase(unittest.TestCase):
 
     def status(self, session):
         p = fleet("status", session, "--json")
-        self.assertIn(p.returncode, (0, 1, 3), p.stderr)
+        self.assertIn(p.returncode, (0, 1, 4), p.stderr)
         return json.loads(p.stdout), p.returncode
 
     def wait(self, session, until=None, timeout=300):
@@ -203,9 +203,9 @@ class FleetWithoutSlurm(FleetCase):
         states, code = self.status(session)
         self.assertEqual([s["state"] for s in states], ["waiting", "done"])
         self.assertEqual(states[1]["job"], "none_1")
-        self.assertEqual(code, 3)
+        self.assertEqual(code, 4)  # task 0 still waits
         p = fleet("collect", session, "--store", self.store)
-        self.assertEqual(p.returncode, 3, p.stdout + p.stderr)
+        self.assertEqual(p.returncode, 4, p.stdout + p.stderr)
         self.assertIn("task 1 kind-b: added as run 1", p.stdout)
         self.assertEqual(len(self.stored()), 1)
 

@@ -24,8 +24,9 @@ machines side by side (fleet_report.py): figures on shared axes, ratios to a
 reference machine, flags.
 
 Exit status: 0 every task done (status, collect) or written (submit,
-report); 3 some task is still waiting or running; 1 every task has ended and
-some failed; 2 bad input (one line on stderr).
+report); 4 some task is still waiting or running; 1 every task has ended
+and some failed; 2 bad input (one line on stderr); 3 the store failed
+(collect: as store.py, nothing of that run written).
 """
 import datetime
 import json
@@ -72,7 +73,11 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    return exit_status(PROG, lambda: COMMANDS[args.command](args))
+    try:
+        return exit_status(PROG, lambda: COMMANDS[args.command](args))
+    except store_db.StoreError as e:  # the store failed: its own status (3), one line
+        print("%s: error: %s" % (PROG, e), file=sys.stderr)
+        return e.status
 
 
 def now():
@@ -122,9 +127,12 @@ def _table(states):
             print("    NODE NOT AS DECLARED: %s" % s["node_mismatch"])
 
 
+STILL_GOING = 4
+
+
 def _exit(states):
     if any(s["state"] in (fs.WAITING, fs.RUNNING) for s in states):
-        return 3
+        return STILL_GOING
     return 1 if any(s["state"] == fs.FAILED for s in states) else 0
 
 
@@ -145,10 +153,7 @@ def cmd_collect(args):
     url = session.spec["store"] or args.store
     done = [s for s in states if s["state"] == fs.DONE]
     if done:
-        try:
-            store = store_db.open_store(url, create=True)
-        except store_db.StoreError as e:
-            raise InputError(str(e)) from None
+        store = store_db.open_store(url, create=True)
         try:
             for s in done:
                 run_id, added = store_ingest.add(store, s["result"], label="fleet %s %s" % (
@@ -157,8 +162,6 @@ def cmd_collect(args):
                     s["index"], s["kind"], "added as" if added else "already stored as",
                     run_id, store.shown, " (NODE NOT AS DECLARED: flagged in the report)"
                     if s["node_mismatch"] else ""))
-        except store_db.StoreError as e:
-            raise InputError(str(e)) from None
         finally:
             store.close()
     failed = [s for s in states if s["state"] == fs.FAILED]
