@@ -40,7 +40,7 @@ def _load(store, args, figures, case_filter, order_runs):
         raise InputError("--machine: the store %s holds runs of %d machines, name one (%s)"
                          % (store.shown, len(known), "; ".join(
                              "%s %s" % (m["id"], m["description"]) for m in known) or "none"))
-    stored = [r for r in q.runs(store, machine=machine, kind="result")]
+    stored = q.runs(store, machine=machine, kind="result")
     if not stored:
         raise InputError("the store %s has no result run of machine %s" % (store.shown, machine))
     config = args.config or stored[0]["config_key"]

@@ -231,9 +231,7 @@ def add_document(store, doc, kind, raw, label=None, source_path=None, digest=Non
                 _add_stress(store, run_id, doc)
     except StoreError:
         raise
-    except Exception as e:
-        if isinstance(e, (KeyboardInterrupt, SystemExit)):
-            raise
+    except Exception as e:  # a database error: one line (KeyboardInterrupt is not one)
         raise translate(e, store) from None
     return run_id, True
 
